@@ -1,0 +1,337 @@
+// Option definitions, config file reading with line numbers, validation.
+#include "daemon/config.hpp"
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace ipaudit {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// Options valid both on the command line and in the config file (same long names).
+po::options_description shared_options() {
+    po::options_description d("Options (command line, or 'name = value' lines in the config file)");
+    d.add_options()
+        ("interface,i", po::value<std::vector<std::string>>()->value_name("IFACE"),
+         "Capture live on IFACE; repeat for several interfaces.")
+        ("read,r", po::value<std::vector<std::string>>()->value_name("FILE"),
+         "Import a pcap or pcapng FILE instead of capturing; repeat to import several in order. "
+         "Intervals follow the packets' timestamps.")
+        ("data-dir,d", po::value<std::string>()->value_name("DIR"),
+         "Write interval files under DIR/intervals/ (default /var/lib/ipaudit).")
+        ("local,l", po::value<std::vector<std::string>>()->value_name("NETS"),
+         "Local networks: CIDR (10.0.0.0/8, 2001:db8::/32), ranges (10.0.0.1-10.0.0.9), IPAudit "
+         "partial IPs (137.99.11), '!' to exclude; comma separated, repeatable.")
+        ("other", po::value<std::vector<std::string>>()->value_name("NETS"),
+         "Networks that are neither local nor remote (default 224.0.0.0/4, 255.255.255.255, ff00::/8).")
+        ("interval", po::value<std::int64_t>()->value_name("SECS"),
+         "Interval length in seconds, 60..86400, dividing a day (default 1800). Intervals are "
+         "aligned to wall-clock multiples (UTC).")
+        ("filter,f", po::value<std::string>()->value_name("BPF"), "Capture only packets matching this BPF expression.")
+        ("snaplen,s", po::value<int>()->value_name("BYTES"),
+         "Bytes captured per packet, 64..262144 (default 256: headers only; IP lengths come from headers).")
+        ("no-promisc", po::bool_switch(), "Do not put interfaces into promiscuous mode.")
+        ("buffer-size", po::value<int>()->value_name("MIB"), "Kernel capture buffer per interface in MiB (default 32).")
+        ("foreground", po::bool_switch(), "Stay in the foreground and log to stderr (the default).")
+        ("daemon", po::bool_switch(), "Detach from the terminal and log to syslog.")
+        ("pidfile", po::value<std::string>()->value_name("FILE"), "Write the process id to FILE (locked while running).")
+        ("user,u", po::value<std::string>()->value_name("USER"),
+         "After opening the capture, drop root privileges to USER (who must be able to write the data directory).")
+        ("sensor", po::value<std::string>()->value_name("NAME"), "Sensor name recorded in every file (default: host name).")
+        ("max-memory", po::value<std::string>()->value_name("SIZE"),
+         "Memory for session tables, including intervals waiting to be written (default 1G). When "
+         "spent, new sessions are counted as overflow, never silently lost.")
+        ("carry-window", po::value<std::int64_t>()->value_name("SECS"),
+         "Sessions active this close to an interval's end keep their first talker in the next (default 300).")
+        ("retry-interval", po::value<std::int64_t>()->value_name("SECS"),
+         "Seconds between attempts to write an interval after a write error (default 10).")
+        ("log", po::value<std::string>()->value_name("WHERE"), "stderr, syslog or auto (auto: syslog with --daemon).")
+        ("quiet,q", po::bool_switch(), "No progress line or summary when importing files on a terminal.");
+    return d;
+}
+
+po::options_description command_line_only() {
+    po::options_description d("Command line only");
+    d.add_options()
+        ("config,c", po::value<std::string>()->value_name("FILE"), "Read options from FILE (command line wins).")
+        ("help,h", "Show this manual and exit.")
+        ("version,V", "Show the version and exit.");
+    return d;
+}
+
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string::npos) return {};
+    const auto e = s.find_last_not_of(" \t\r");
+    return s.substr(b, e - b + 1);
+}
+
+// Semantic checks that Program_options cannot do; throw ConfigError without location.
+void check_networks(const std::string& option, const std::vector<std::string>& values) {
+    for (const auto& v : values) {
+        try {
+            (void)NetworkList::parse(v);
+        } catch (const NetworkSpecError& e) {
+            throw ConfigError("--" + option + ": " + e.what());
+        }
+    }
+}
+
+// Adds the items of one option value ("10.0.0.0/8, !10.9.0.0/16") to `list`.
+void add_items(NetworkList& list, const std::string& value) {
+    std::size_t pos = 0;
+    while (pos < value.size()) {
+        const auto end = value.find_first_of(", \t", pos);
+        const auto item = value.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        if (!item.empty()) list.add(item);
+        if (end == std::string::npos) break;
+        pos = end + 1;
+    }
+}
+
+template <typename T>
+T get_or(const po::variables_map& vm, const char* name, T fallback) {
+    return vm.count(name) ? vm[name].as<T>() : fallback;
+}
+
+Config build_config(const po::variables_map& vm) {
+    Config c;
+    if (vm.count("config")) c.config_file = vm["config"].as<std::string>();
+    for (const auto& i : get_or<std::vector<std::string>>(vm, "interface", {})) c.interfaces.push_back(i);
+    for (const auto& r : get_or<std::vector<std::string>>(vm, "read", {})) c.read_files.emplace_back(r);
+    if (!c.interfaces.empty() && !c.read_files.empty())
+        throw ConfigError("--interface and --read cannot be combined: capture live or import files");
+    c.data_dir = get_or<std::string>(vm, "data-dir", c.data_dir.string());
+    if (c.data_dir.empty()) throw ConfigError("--data-dir: must not be empty");
+
+    const auto local = get_or<std::vector<std::string>>(vm, "local", {});
+    const auto other = get_or<std::vector<std::string>>(vm, "other", {});
+    check_networks("local", local);
+    check_networks("other", other);
+    NetworkList local_list;
+    for (const auto& v : local) add_items(local_list, v);
+    NetworkList other_list = other.empty() ? LocalNetworks::default_other() : NetworkList{};
+    for (const auto& v : other) add_items(other_list, v);
+    c.networks = LocalNetworks(std::move(local_list), std::move(other_list));
+
+    c.interval_s = get_or<std::int64_t>(vm, "interval", c.interval_s);
+    if (c.interval_s < 60 || c.interval_s > 86400 || 86400 % c.interval_s != 0)
+        throw ConfigError("--interval: " + std::to_string(c.interval_s) +
+                          " seconds does not divide a day into whole intervals of 60..86400 seconds (try 300, 900, 1800, 3600)");
+    c.filter = get_or<std::string>(vm, "filter", "");
+    c.snaplen = get_or<int>(vm, "snaplen", c.snaplen);
+    if (c.snaplen < 64 || c.snaplen > 262144) throw ConfigError("--snaplen: must be 64..262144, not " + std::to_string(c.snaplen));
+    c.promiscuous = !get_or<bool>(vm, "no-promisc", false);
+    c.buffer_mib = get_or<int>(vm, "buffer-size", c.buffer_mib);
+    if (c.buffer_mib < 1 || c.buffer_mib > 4096) throw ConfigError("--buffer-size: must be 1..4096 MiB");
+    const bool fg = get_or<bool>(vm, "foreground", false);
+    c.daemonize = get_or<bool>(vm, "daemon", false);
+    if (fg && c.daemonize) throw ConfigError("--foreground and --daemon contradict each other");
+    c.pidfile = get_or<std::string>(vm, "pidfile", "");
+    c.user = get_or<std::string>(vm, "user", "");
+    c.sensor = get_or<std::string>(vm, "sensor", "");
+    if (c.sensor.empty()) {
+        char host[256] = {};
+        if (gethostname(host, sizeof host - 1) == 0) c.sensor = host;
+    }
+    if (vm.count("max-memory")) c.max_memory = parse_size(vm["max-memory"].as<std::string>());
+    if (c.max_memory < (std::uint64_t{16} << 20)) throw ConfigError("--max-memory: at least 16M is needed");
+    c.carry_window_s = get_or<std::int64_t>(vm, "carry-window", c.carry_window_s);
+    if (c.carry_window_s < 0 || c.carry_window_s > c.interval_s) throw ConfigError("--carry-window: must be 0..interval seconds");
+    c.retry_s = get_or<std::int64_t>(vm, "retry-interval", c.retry_s);
+    if (c.retry_s < 1 || c.retry_s > 3600) throw ConfigError("--retry-interval: must be 1..3600 seconds");
+    const std::string log = get_or<std::string>(vm, "log", "auto");
+    if (log == "auto") c.log = LogTarget::kAuto;
+    else if (log == "stderr") c.log = LogTarget::kStderr;
+    else if (log == "syslog") c.log = LogTarget::kSyslog;
+    else throw ConfigError("--log: must be stderr, syslog or auto, not '" + log + "'");
+    c.quiet = get_or<bool>(vm, "quiet", false);
+    return c;
+}
+
+// Reads `text` line by line so every error can name its line; each line is parsed and checked
+// alone, then all are stored together after the command line (which therefore wins).
+po::parsed_options parse_config_text(const std::string& text, const std::string& name,
+                                     const po::options_description& desc) {
+    po::parsed_options all(&desc);
+    std::map<std::string, int> single_seen;  // option -> line, for options given once
+    std::istringstream in(text);
+    std::string raw;
+    int line_no = 0;
+    while (std::getline(in, raw)) {
+        ++line_no;
+        std::string line = raw;
+        if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        line = trim(line);
+        if (line.empty()) continue;
+        const std::string where = name + ":" + std::to_string(line_no) + ": ";
+        if (line.find('=') == std::string::npos)
+            throw ConfigError(where + "expected 'name = value', got '" + trim(raw) + "'");
+        try {
+            std::istringstream one(line);
+            po::parsed_options parsed = po::parse_config_file(one, desc, false);
+            po::variables_map scratch;
+            po::store(parsed, scratch);  // type checks of this line's value
+            for (const auto& opt : parsed.options) {
+                const auto* d = desc.find_nothrow(opt.string_key, false);
+                const bool repeatable = d && d->semantic()->max_tokens() > 1;
+                if (opt.string_key == "local" || opt.string_key == "other")
+                    for (const auto& v : opt.value) (void)NetworkList::parse(v);
+                if (!repeatable) {
+                    const auto [it, fresh] = single_seen.emplace(opt.string_key, line_no);
+                    if (!fresh)
+                        throw ConfigError("'" + opt.string_key + "' is already set on line " + std::to_string(it->second));
+                }
+                all.options.push_back(opt);
+            }
+        } catch (const po::error& e) {
+            throw ConfigError(where + e.what());
+        } catch (const NetworkSpecError& e) {
+            throw ConfigError(where + e.what());
+        } catch (const ConfigError& e) {
+            throw ConfigError(where + e.what());
+        }
+    }
+    return all;
+}
+
+po::options_description all_options() {
+    po::options_description all;
+    all.add(shared_options()).add(command_line_only());
+    return all;
+}
+
+Config finish(po::variables_map& vm, const std::string& where) {
+    try {
+        po::notify(vm);
+        return build_config(vm);
+    } catch (const po::error& e) {
+        throw ConfigError(where + e.what());
+    } catch (const NetworkSpecError& e) {
+        throw ConfigError(where + e.what());
+    }
+}
+
+}  // namespace
+
+std::uint64_t parse_size(const std::string& text) {
+    const std::string t = trim(text);
+    std::size_t used = 0;
+    unsigned long long value = 0;
+    try {
+        value = std::stoull(t, &used);
+    } catch (const std::exception&) {
+        throw ConfigError("'" + text + "' is not a size (like 512M or 2G)");
+    }
+    const std::string suffix = t.substr(used);
+    unsigned shift = 0;
+    if (suffix.empty() || suffix == "b" || suffix == "B") shift = 0;
+    else if (suffix == "k" || suffix == "K") shift = 10;
+    else if (suffix == "m" || suffix == "M") shift = 20;
+    else if (suffix == "g" || suffix == "G") shift = 30;
+    else if (suffix == "t" || suffix == "T") shift = 40;
+    else throw ConfigError("'" + text + "': unknown size suffix '" + suffix + "' (use k, M, G or T)");
+    if (shift > 0 && value > (~0ULL >> shift)) throw ConfigError("'" + text + "' is too large");
+    return std::uint64_t{value} << shift;
+}
+
+Config parse_config(const std::vector<std::string>& base_args, const std::string& file_text, const std::string& name) {
+    const auto desc = all_options();
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(base_args).options(desc).run(), vm);
+    } catch (const po::error& e) {
+        throw ConfigError(e.what());
+    }
+    po::store(parse_config_text(file_text, name, shared_options()), vm);
+    return finish(vm, "");
+}
+
+ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
+    const auto desc = all_options();
+    po::variables_map vm;
+    try {
+        po::positional_options_description none;
+        po::store(po::command_line_parser(argc, argv).options(desc).positional(none).run(), vm);
+    } catch (const po::error& e) {
+        throw ConfigError(std::string(e.what()) + " (see ipauditd --help)");
+    }
+    ParsedCommandLine out;
+    if (vm.count("help")) {
+        out.action = ParsedCommandLine::Action::kHelp;
+        return out;
+    }
+    if (vm.count("version")) {
+        out.action = ParsedCommandLine::Action::kVersion;
+        return out;
+    }
+    if (vm.count("config")) {
+        const std::string path = vm["config"].as<std::string>();
+        std::ifstream in(path);
+        if (!in) throw ConfigError(path + ": cannot read the config file");
+        std::stringstream text;
+        text << in.rdbuf();
+        po::store(parse_config_text(text.str(), path, shared_options()), vm);
+    }
+    out.config = finish(vm, "");
+    return out;
+}
+
+std::string help_text() {
+    std::ostringstream out;
+    out << R"(NAME
+    ipauditd - record every IP conversation into rolling SQLite interval files
+
+SYNOPSIS
+    ipauditd [-c FILE] -i IFACE [-i IFACE]... [-d DIR] [-l NETS] [options]
+    ipauditd [-c FILE] -r FILE [-r FILE]... [-d DIR] [-l NETS] [options]
+
+DESCRIPTION
+    ipauditd listens on network interfaces with libpcap (or imports pcap/pcapng files) and
+    aggregates every conversation by host pair, protocol and ports: packets and IP bytes each
+    way, first and last time, first and last talker, TCP flags each way. Every interval
+    (default 30 minutes, aligned to the clock) it writes one SQLite file,
+    DIR/intervals/YYYY/MM/DD/YYYYMMDD-HHMM.db (UTC), atomically: readers never see a partial
+    file. Packets that cannot be accounted (not IP, truncated, malformed) are counted by reason
+    in each file, so packet totals always add up.
+
+    Live capture opens the interfaces as root, then drops to --user. Files are written by a
+    separate thread: a slow or full disk never stops capture; finished intervals wait in memory
+    (within --max-memory) and are written when the disk recovers.
+
+)";
+    out << shared_options() << '\n' << command_line_only() << '\n';
+    out << R"(CONFIG FILE
+    The same long names, one per line: 'data-dir = /var/lib/ipaudit', 'local = 10.0.0.0/8',
+    'interval = 1800'. '#' starts a comment. Options given on the command line win. A bad
+    line stops the daemon with FILE:LINE and the problem.
+
+SIGNALS
+    SIGTERM, SIGINT  write the current (partial) interval and exit 0
+    SIGHUP           re-read the config file; local/other networks apply from the next
+                     interval (interfaces, filter and user need a restart)
+    SIGUSR1          close the current interval now and start a new one
+
+EXIT STATUS
+    0 success; 1 runtime failure (capture or data directory unusable, some input file could
+    not be read); 2 bad command line or config file.
+
+EXAMPLES
+    ipauditd -i eth0 -l 192.168.0.0/16 -d /var/lib/ipaudit --daemon --user ipaudit
+    ipauditd -r monday.pcap -r tuesday.pcapng -l 10.0.0.0/8 -d /tmp/audit
+    ipaudit dump /tmp/audit/intervals/2026/11/02/20261102-0900.db
+
+SEE ALSO
+    ipaudit(1), ipaudit.conf(5), pcap-filter(7)
+)";
+    return out.str();
+}
+
+}  // namespace ipaudit

@@ -1,0 +1,64 @@
+// ipauditd's configuration: command line and config file through Boost.Program_options, parsed
+// once into an immutable struct. Errors name the option, or the file and line, and the problem.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/network_list.hpp"
+
+namespace ipaudit {
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+enum class LogTarget { kAuto, kStderr, kSyslog };
+
+struct Config {
+    std::filesystem::path config_file;       // empty: none
+    std::vector<std::string> interfaces;     // -i, live capture
+    std::vector<std::filesystem::path> read_files;  // -r, offline import in order
+    std::filesystem::path data_dir = "/var/lib/ipaudit";
+    LocalNetworks networks;                  // from --local and --other
+    std::int64_t interval_s = 1800;
+    std::string filter;                      // BPF
+    int snaplen = 256;
+    bool promiscuous = true;
+    int buffer_mib = 32;
+    bool daemonize = false;
+    std::filesystem::path pidfile;
+    std::string user;
+    std::string sensor;                      // default: host name
+    std::uint64_t max_memory = std::uint64_t{1} << 30;
+    std::int64_t carry_window_s = 300;
+    std::int64_t retry_s = 10;
+    LogTarget log = LogTarget::kAuto;
+    bool quiet = false;
+};
+
+// What the command line asked for.
+struct ParsedCommandLine {
+    enum class Action { kRun, kHelp, kVersion } action = Action::kRun;
+    Config config;
+};
+
+// Parses argv and the config file it names (-c), command line winning. Throws ConfigError.
+[[nodiscard]] ParsedCommandLine parse_command_line(int argc, const char* const* argv);
+// Parses config file text as if read from `name` (for tests and reloads). Values already in
+// `base_args` (command-line style) win. Throws ConfigError naming `name`, line and problem.
+[[nodiscard]] Config parse_config(const std::vector<std::string>& base_args, const std::string& file_text,
+                                  const std::string& name);
+
+// "1G", "512m", "65536": bytes. Throws ConfigError.
+[[nodiscard]] std::uint64_t parse_size(const std::string& text);
+
+// The --help text: a short manual page.
+[[nodiscard]] std::string help_text();
+
+}  // namespace ipaudit

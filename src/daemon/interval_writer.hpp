@@ -1,0 +1,62 @@
+// The writer thread: takes finished intervals from the capture thread and writes them to disk,
+// retrying on errors, so that capture never waits for the disk and no finished interval is lost.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/interval_data.hpp"
+#include "daemon/log.hpp"
+
+namespace ipaudit {
+
+class IntervalWriter {
+public:
+    struct Options {
+        std::filesystem::path data_dir;
+        std::chrono::seconds retry{10};
+        // Offline import may wait for the writer (no packet can be lost); live capture never does.
+        std::size_t block_when_pending = 0;  // 0: never block
+    };
+
+    IntervalWriter(Options options, Log& log);
+    IntervalWriter(const IntervalWriter&) = delete;
+    IntervalWriter& operator=(const IntervalWriter&) = delete;
+    ~IntervalWriter();  // stops after writing what it can (see stop)
+
+    // Queues an interval. Memory is bounded by the MemoryBudget the interval's table charges.
+    void submit(std::unique_ptr<IntervalData> interval);
+
+    // Writes everything pending, retrying for at most `patience` after errors, then stops the
+    // thread. Returns how many intervals could not be written (and were logged as lost).
+    std::size_t stop(std::chrono::seconds patience);
+
+    [[nodiscard]] std::uint64_t written() const;
+    [[nodiscard]] std::size_t pending() const;
+    // Offline import gives up on the first failure; the reason is kept here.
+    [[nodiscard]] std::string last_error() const;
+
+private:
+    void run();
+    bool write_one(const IntervalData& interval);
+
+    Options options_;
+    Log* log_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::condition_variable room_;
+    std::deque<std::unique_ptr<IntervalData>> queue_;
+    bool stopping_ = false;
+    std::chrono::steady_clock::time_point give_up_at_{};
+    std::uint64_t written_ = 0;
+    std::string last_error_;
+    std::thread thread_;
+};
+
+}  // namespace ipaudit

@@ -1,0 +1,175 @@
+// ipauditd -i: live capture on one or more interfaces until SIGTERM/SIGINT.
+#include <poll.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "core/collector.hpp"
+#include "core/memory_budget.hpp"
+#include "daemon/interval_writer.hpp"
+#include "daemon/pcap_handle.hpp"
+#include "daemon/process.hpp"
+#include "daemon/run_context.hpp"
+#include "daemon/signals.hpp"
+
+namespace ipaudit {
+
+namespace {
+
+std::int64_t wall_clock_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void on_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
+    auto* collector = reinterpret_cast<Collector*>(user);
+    const std::int64_t ts_us = std::int64_t{header->ts.tv_sec} * 1'000'000 + header->ts.tv_usec;
+    collector->on_frame(ts_us, {bytes, header->caplen}, header->len);
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+    return out;
+}
+
+// libpcap's counters are totals since open; each interval records its own share.
+class CounterDeltas {
+public:
+    explicit CounterDeltas(const std::vector<PcapHandle>& handles) : handles_(&handles) {}
+    CaptureCounters next() {
+        CaptureCounters total{true, 0, 0, 0};
+        for (const auto& h : *handles_) {
+            const auto c = h.counters();
+            total.received += c.received;
+            total.dropped += c.dropped;
+            total.if_dropped += c.if_dropped;
+        }
+        // libpcap's counters are 32-bit on Linux and wrap: unsigned subtraction of the 32-bit
+        // values gives the right delta across one wrap.
+        CaptureCounters delta{true, wrap_delta(total.received, last_.received), wrap_delta(total.dropped, last_.dropped),
+                              wrap_delta(total.if_dropped, last_.if_dropped)};
+        last_ = total;
+        return delta;
+    }
+
+private:
+    static std::uint64_t wrap_delta(std::uint64_t now, std::uint64_t before) {
+        return static_cast<std::uint32_t>(static_cast<std::uint32_t>(now) - static_cast<std::uint32_t>(before));
+    }
+    const std::vector<PcapHandle>* handles_;
+    CaptureCounters last_{};
+};
+
+// SIGHUP: re-read the config file; only the networks can change without a restart.
+void reload(const RunContext& context, Collector& collector, Log& log) {
+    if (context.config.config_file.empty()) {
+        log.info("SIGHUP: no config file to re-read");
+        return;
+    }
+    try {
+        std::vector<const char*> argv;
+        for (const auto& a : context.argv) argv.push_back(a.c_str());
+        const ParsedCommandLine parsed = parse_command_line(static_cast<int>(argv.size()), argv.data());
+        const Config& fresh = parsed.config;
+        collector.set_local_networks(std::make_shared<const LocalNetworks>(fresh.networks));
+        log.info("SIGHUP: reloaded " + context.config.config_file.string() + "; local networks now '" +
+                 fresh.networks.local().text() + "' from the next interval");
+        if (fresh.interfaces != context.config.interfaces || fresh.filter != context.config.filter ||
+            fresh.user != context.config.user || fresh.data_dir != context.config.data_dir ||
+            fresh.interval_s != context.config.interval_s)
+            log.warning("SIGHUP: interface, filter, user, data-dir and interval changes need a restart");
+    } catch (const std::exception& e) {
+        log.error(std::string("SIGHUP: keeping the running configuration: ") + e.what());
+    }
+}
+
+}  // namespace
+
+int run_live(const RunContext& context) {
+    const Config& cfg = context.config;
+    Log& log = *context.log;
+
+    std::vector<PcapHandle> handles;
+    try {
+        for (const auto& iface : cfg.interfaces) {
+            std::string warning;
+            handles.push_back(PcapHandle::open_live(iface, {cfg.snaplen, cfg.promiscuous, cfg.buffer_mib, cfg.filter}, warning));
+            if (!warning.empty()) log.warning(warning);
+        }
+        prepare_data_dir(cfg.data_dir, cfg.user);
+    } catch (const std::exception& e) {
+        log.error(e.what());
+        return kExitFailure;
+    }
+
+    PidFile pidfile;
+    try {
+        if (cfg.daemonize) {
+            detach_from_terminal();
+            if (cfg.log != LogTarget::kStderr) log.switch_to(Log::Sink::kSyslog);
+        }
+        if (!cfg.pidfile.empty()) pidfile = PidFile(cfg.pidfile);
+        if (!cfg.user.empty()) drop_privileges(cfg.user);
+    } catch (const std::exception& e) {
+        log.error(e.what());
+        return kExitFailure;
+    }
+
+    MemoryBudget budget(cfg.max_memory);
+    auto run = std::make_shared<RunInfo>(RunInfo{cfg.sensor, join(cfg.interfaces), kVersionText});
+    IntervalWriter writer({cfg.data_dir, std::chrono::seconds(cfg.retry_s), 0}, log);
+    Collector collector({cfg.interval_s, cfg.carry_window_s}, budget, run,
+                        std::make_shared<const LocalNetworks>(cfg.networks),
+                        [&](std::unique_ptr<IntervalData> iv) { writer.submit(std::move(iv)); });
+    CounterDeltas deltas(handles);
+    (void)deltas.next();
+    collector.set_capture_probe([&] { return deltas.next(); });
+    collector.start_live(wall_clock_us());
+    log.info(std::string(kVersionText) + " capturing on " + join(cfg.interfaces) + " into " + cfg.data_dir.string() +
+             " (interval " + std::to_string(cfg.interval_s) + " s, local networks '" + cfg.networks.local().text() + "')");
+
+    std::vector<pollfd> fds;
+    for (const auto& h : handles) fds.push_back({pcap_get_selectable_fd(h.get()), POLLIN, 0});
+    std::vector<bool> alive(handles.size(), true);
+    std::size_t alive_count = handles.size();
+    int exit_code = kExitOk;
+    for (;;) {
+        poll(fds.data(), fds.size(), 250);
+        for (std::size_t i = 0; i < handles.size(); ++i) {
+            if (!alive[i]) continue;
+            collector.set_link_type(handles[i].link_type());
+            // Non-blocking: returns what the kernel buffer holds (possibly nothing) at once.
+            const int n = pcap_dispatch(handles[i].get(), -1, on_packet, reinterpret_cast<u_char*>(&collector));
+            if (n == PCAP_ERROR) {
+                log.error(handles[i].name() + ": capture failed: " + handles[i].last_error());
+                alive[i] = false;
+                fds[i].fd = -1;
+                --alive_count;
+            }
+        }
+        const std::int64_t now = wall_clock_us();
+        const signals::Requests req = signals::take();
+        if (req.stop) break;
+        if (req.rotate) {
+            log.info("SIGUSR1: closing the current interval now");
+            collector.finish(now, true, true);
+        }
+        if (req.reload) reload(context, collector, log);
+        collector.advance_clock(now);
+        if (alive_count == 0) {
+            log.error("no interface left to capture on; writing the current interval and exiting");
+            exit_code = kExitFailure;
+            break;
+        }
+    }
+    collector.finish(wall_clock_us(), true, false);
+    // At shutdown, give a failing disk a little time before reporting what is lost.
+    if (writer.stop(std::chrono::seconds(15)) > 0) exit_code = kExitFailure;
+    log.info("stopped after " + std::to_string(collector.packets_total()) + " packets, " +
+             std::to_string(writer.written()) + " interval file(s) written");
+    return exit_code;
+}
+
+}  // namespace ipaudit

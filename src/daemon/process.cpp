@@ -1,0 +1,113 @@
+// Daemon process plumbing.
+#include "daemon/process.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace ipaudit {
+
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+struct UserIds {
+    uid_t uid;
+    gid_t gid;
+};
+
+UserIds lookup_user(const std::string& user) {
+    errno = 0;
+    const passwd* pw = getpwnam(user.c_str());
+    if (pw == nullptr) throw ProcessError("--user " + user + ": no such user");
+    return {pw->pw_uid, pw->pw_gid};
+}
+
+}  // namespace
+
+void detach_from_terminal() {
+    pid_t pid = fork();
+    if (pid < 0) throw ProcessError("fork: " + errno_text());
+    if (pid > 0) _exit(0);
+    if (setsid() < 0) throw ProcessError("setsid: " + errno_text());
+    pid = fork();  // no longer a session leader: can never reacquire a terminal
+    if (pid < 0) throw ProcessError("fork: " + errno_text());
+    if (pid > 0) _exit(0);
+    if (chdir("/") != 0) throw ProcessError("chdir /: " + errno_text());
+    const int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0) throw ProcessError("/dev/null: " + errno_text());
+    dup2(null, STDIN_FILENO);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    if (null > STDERR_FILENO) close(null);
+}
+
+PidFile::PidFile(const std::filesystem::path& path) : path_(path) {
+    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw ProcessError(path.string() + ": cannot open pid file: " + errno_text());
+    if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        char buf[32] = {};
+        const ssize_t n = pread(fd_, buf, sizeof buf - 1, 0);
+        close(fd_);
+        fd_ = -1;
+        const std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("?");
+        throw ProcessError(path.string() + ": another ipauditd is running (pid " + pid.substr(0, pid.find('\n')) + ")");
+    }
+    const std::string text = std::to_string(getpid()) + "\n";
+    if (ftruncate(fd_, 0) != 0 || pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))
+        throw ProcessError(path.string() + ": cannot write pid file: " + errno_text());
+}
+
+PidFile::PidFile(PidFile&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) { other.fd_ = -1; }
+
+PidFile& PidFile::operator=(PidFile&& other) noexcept {
+    if (this != &other) {
+        release();
+        path_ = std::move(other.path_);
+        fd_ = other.fd_;
+        other.fd_ = -1;
+    }
+    return *this;
+}
+
+PidFile::~PidFile() { release(); }
+
+void PidFile::release() noexcept {
+    if (fd_ < 0) return;
+    unlink(path_.c_str());  // may fail after dropping root; the lock, not the file, is what counts
+    close(fd_);
+    fd_ = -1;
+}
+
+void prepare_data_dir(const std::filesystem::path& dir, const std::string& user) {
+    for (const auto& d : {dir, dir / "intervals"}) {
+        std::error_code ec;
+        std::filesystem::create_directories(d, ec);
+        if (ec) throw ProcessError(d.string() + ": cannot create data directory: " + ec.message());
+        if (!user.empty()) {
+            const UserIds ids = lookup_user(user);
+            if (chown(d.c_str(), ids.uid, ids.gid) != 0)
+                throw ProcessError(d.string() + ": cannot give the data directory to " + user + ": " + errno_text());
+        }
+        chmod(d.c_str(), 0750);
+    }
+}
+
+void drop_privileges(const std::string& user) {
+    const UserIds ids = lookup_user(user);
+    if (setgroups(1, &ids.gid) != 0) throw ProcessError("setgroups: " + errno_text());
+    if (setgid(ids.gid) != 0) throw ProcessError("setgid: " + errno_text());
+    if (setuid(ids.uid) != 0) throw ProcessError("setuid: " + errno_text());
+    if (ids.uid != 0 && setuid(0) == 0) throw ProcessError("dropped privileges could be regained; refusing to run");
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+}  // namespace ipaudit

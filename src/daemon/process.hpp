@@ -1,0 +1,43 @@
+// Unix daemon plumbing: detaching, the pid file, and dropping root after the capture is open.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace ipaudit {
+
+class ProcessError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Forks twice, starts a new session, chdir("/"), stdio to /dev/null. Throws ProcessError.
+void detach_from_terminal();
+
+// A pid file held under an exclusive lock for the life of the process; removed on destruction.
+class PidFile {
+public:
+    PidFile() = default;
+    // Throws ProcessError if another process holds the lock (naming its pid) or on I/O errors.
+    explicit PidFile(const std::filesystem::path& path);
+    PidFile(PidFile&& other) noexcept;
+    PidFile& operator=(PidFile&& other) noexcept;
+    PidFile(const PidFile&) = delete;
+    PidFile& operator=(const PidFile&) = delete;
+    ~PidFile();
+
+private:
+    void release() noexcept;
+
+    std::filesystem::path path_;
+    int fd_ = -1;
+};
+
+// Makes `dir` (and DIR/intervals) exist with mode 0750, owned by `user` when one is given.
+void prepare_data_dir(const std::filesystem::path& dir, const std::string& user);
+
+// setgroups/setgid/setuid to `user`, then checks that root cannot be regained. Throws ProcessError.
+void drop_privileges(const std::string& user);
+
+}  // namespace ipaudit
