@@ -140,6 +140,14 @@ DecodeOutcome decode_ppp(ByteReader r, std::size_t wire, PacketSummary& out) noe
     return decode_ppp_protocol(*protocol, r, wire_after(wire, consumed + 2), out);
 }
 
+// Cisco HDLC (DLT_C_HDLC): address, control, then an Ethernet type.
+DecodeOutcome decode_cisco_hdlc(ByteReader r, std::size_t wire, PacketSummary& out) noexcept {
+    constexpr std::size_t kHeader = 4;
+    const auto protocol = r.u16_at(2);
+    if (!protocol || !r.skip(kHeader)) return DecodeOutcome::kTruncatedLink;
+    return decode_ethertype(*protocol, r, wire_after(wire, kHeader), out);
+}
+
 DecodeOutcome decode_raw(ByteReader r, std::size_t wire, PacketSummary& out) noexcept {
     return decode_ip_any(r, wire, out);
 }
@@ -171,6 +179,7 @@ constexpr std::array kLinkTable{
     LinkEntry{DLT_IPV6, decode_raw_ipv6},
     LinkEntry{DLT_PPP, decode_ppp},
     LinkEntry{DLT_PPP_SERIAL, decode_ppp},
+    LinkEntry{DLT_C_HDLC, decode_cisco_hdlc},
 };
 
 }  // namespace

@@ -53,7 +53,7 @@ po::options_description shared_options() {
         ("retry-interval", po::value<std::int64_t>()->value_name("SECS"),
          "Seconds between attempts to write an interval after a write error (default 10).")
         ("log", po::value<std::string>()->value_name("WHERE"), "stderr, syslog or auto (auto: syslog with --daemon).")
-        ("quiet,q", po::bool_switch(), "No progress line or summary when importing files on a terminal.");
+        ("quiet,q", po::bool_switch(), "Log only warnings and errors; no progress line or summary when importing.");
     return d;
 }
 

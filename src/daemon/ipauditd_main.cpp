@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     }
     const bool syslog = cfg.log == LogTarget::kSyslog;
     Log log(syslog ? Log::Sink::kSyslog : Log::Sink::kStderr, "ipauditd");
+    if (cfg.quiet) log.set_threshold(Log::Level::kWarning);
     signals::install();
 
     RunContext context{cfg, std::vector<std::string>(argv, argv + argc), &log};

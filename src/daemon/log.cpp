@@ -22,6 +22,7 @@ void Log::switch_to(Sink sink) {
 }
 
 void Log::write(Level level, std::string_view message) {
+    if (level > threshold_) return;
     std::lock_guard lock(mutex_);
     if (sink_ == Sink::kSyslog) {
         const int priority = level == Level::kError ? LOG_ERR : level == Level::kWarning ? LOG_WARNING : LOG_INFO;

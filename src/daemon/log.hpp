@@ -22,10 +22,13 @@ public:
     void info(std::string_view message) { write(Level::kInfo, message); }
     void write(Level level, std::string_view message);
     void switch_to(Sink sink);
+    // Messages less important than `level` are dropped (--quiet keeps warnings and errors).
+    void set_threshold(Level level) { threshold_ = level; }
 
 private:
     std::mutex mutex_;
     Sink sink_;
+    Level threshold_ = Level::kInfo;
     std::string ident_;
 };
 
