@@ -11,6 +11,12 @@ bool is_pure_syn(const PacketSummary& p) noexcept {
     return p.proto == kProtoTcp && (p.tcp_flags & tcp_flag::kSyn) && !(p.tcp_flags & tcp_flag::kAck);
 }
 
+bool is_syn_ack(const PacketSummary& p) noexcept {
+    return p.proto == kProtoTcp && (p.tcp_flags & tcp_flag::kSyn) && (p.tcp_flags & tcp_flag::kAck);
+}
+
+Side other_side(Side s) noexcept { return s == Side::kA ? Side::kB : Side::kA; }
+
 void count_notes(const PacketSummary& p, IntervalData& into) noexcept {
     for (std::size_t n = 0; n < kNoteCount; ++n)
         if ((p.notes >> n) & 1u) ++into.notes[n];
@@ -64,8 +70,10 @@ void account_packet(PacketSummary& p, std::int64_t ts_us, const LocalNetworks& n
             }
         }
     }
-    if (pure_syn && s->first_evidence != TalkerEvidence::kSyn) {
-        s->first_talker = o.sender;
+    // The handshake names the initiator: the sender of a SYN, or the receiver of a SYN-ACK
+    // when the capture missed the SYN. The first handshake packet seen decides.
+    if (s->first_evidence != TalkerEvidence::kSyn && (pure_syn || is_syn_ack(p))) {
+        s->first_talker = pure_syn ? o.sender : other_side(o.sender);
         s->first_evidence = TalkerEvidence::kSyn;
     }
     if (ts_us < s->first_us) s->first_us = ts_us;  // inputs merged out of order

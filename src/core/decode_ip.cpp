@@ -48,7 +48,13 @@ DecodeOutcome decode_ipv4(ByteReader ip, std::size_t wire_bytes, PacketSummary& 
     if (!ip.has(kIpv4MinHeader)) return DecodeOutcome::kTruncatedIp;
     const std::size_t header_len = std::size_t{*vihl & 0x0Fu} * 4;
     if (header_len < kIpv4MinHeader) return DecodeOutcome::kBadIpHeaderLength;
-    const std::size_t total_len = *ip.u16_at(2);
+    std::size_t total_len = *ip.u16_at(2);
+    if (total_len == 0 && wire_bytes >= header_len) {
+        // Captured on a host doing TCP segmentation offload: the NIC fills the length in later,
+        // so the frame is the only witness of the packet's size (as tshark also assumes).
+        total_len = wire_bytes;
+        out.note(DecodeNote::kLengthFromFrame);
+    }
     if (total_len < header_len || total_len > wire_bytes) return DecodeOutcome::kBadIpTotalLength;
 
     out.ip_bytes = static_cast<std::uint32_t>(total_len);
@@ -81,7 +87,14 @@ DecodeOutcome decode_ipv6(ByteReader ip, std::size_t wire_bytes, PacketSummary& 
     if ((*first >> 4) != 6) return DecodeOutcome::kBadIpVersion;
     const auto header = ip.bytes_at(0, kIpv6Header);
     if (!header) return DecodeOutcome::kTruncatedIp;
-    const std::size_t total_len = std::size_t{*ip.u16_at(4)} + kIpv6Header;
+    std::size_t total_len = std::size_t{*ip.u16_at(4)} + kIpv6Header;
+    constexpr std::uint8_t kNoNextHeader = 59;
+    if (total_len == kIpv6Header && *ip.u8_at(6) != kNoNextHeader && wire_bytes > kIpv6Header) {
+        // Payload length 0 with a payload: segmentation offload, or a jumbogram (RFC 2675)
+        // whose real length is the frame's.
+        total_len = wire_bytes;
+        out.note(DecodeNote::kLengthFromFrame);
+    }
     if (total_len > wire_bytes) return DecodeOutcome::kBadIpTotalLength;
 
     out.ip_bytes = static_cast<std::uint32_t>(total_len);

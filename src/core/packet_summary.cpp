@@ -25,6 +25,7 @@ std::string_view note_name(DecodeNote note) noexcept {
         case DecodeNote::kTransportTruncated: return "transport_truncated";
         case DecodeNote::kSnaplenTruncated: return "snaplen_truncated";
         case DecodeNote::kIpOptions: return "ip_options";
+        case DecodeNote::kLengthFromFrame: return "length_from_frame";
         case DecodeNote::kCount: break;
     }
     return "unknown";

@@ -30,6 +30,7 @@ enum class DecodeNote : std::uint8_t {
     kTransportTruncated,  // the transport header was not captured: counted with ports 0
     kSnaplenTruncated,    // captured fewer bytes than were on the wire
     kIpOptions,           // IPv4 header with options, or IPv6 with extension headers
+    kLengthFromFrame,     // IP length field 0 (segmentation offload, jumbogram): frame length used
     kCount
 };
 

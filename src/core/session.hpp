@@ -29,7 +29,8 @@ struct SessionKey {
 
 enum class Side : std::uint8_t { kA = 0, kB = 1 };
 
-// How the first talker was decided: a SYN without ACK names the initiator for certain.
+// How the first talker was decided: kSyn when the handshake named the initiator (the sender of
+// a SYN without ACK, or the receiver of a SYN-ACK), kGuess when it is the first packet seen.
 enum class TalkerEvidence : std::uint8_t { kGuess = 0, kSyn = 1 };
 
 // 88 bytes; the key's padding holds the flags and talkers.

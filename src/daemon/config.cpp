@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <fstream>
@@ -143,7 +144,8 @@ Config build_config(const po::variables_map& vm) {
     }
     if (vm.count("max-memory")) c.max_memory = parse_size(vm["max-memory"].as<std::string>());
     if (c.max_memory < (std::uint64_t{16} << 20)) throw ConfigError("--max-memory: at least 16M is needed");
-    c.carry_window_s = get_or<std::int64_t>(vm, "carry-window", c.carry_window_s);
+    // The default window (300 s) shrinks to fit a shorter interval; only an explicit value can be wrong.
+    c.carry_window_s = get_or<std::int64_t>(vm, "carry-window", std::min(c.carry_window_s, c.interval_s));
     if (c.carry_window_s < 0 || c.carry_window_s > c.interval_s) throw ConfigError("--carry-window: must be 0..interval seconds");
     c.retry_s = get_or<std::int64_t>(vm, "retry-interval", c.retry_s);
     if (c.retry_s < 1 || c.retry_s > 3600) throw ConfigError("--retry-interval: must be 1..3600 seconds");

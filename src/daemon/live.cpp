@@ -135,8 +135,7 @@ int run_live(const RunContext& context) {
     std::vector<bool> alive(handles.size(), true);
     std::size_t alive_count = handles.size();
     int exit_code = kExitOk;
-    for (;;) {
-        poll(fds.data(), fds.size(), 250);
+    const auto dispatch_all = [&] {
         for (std::size_t i = 0; i < handles.size(); ++i) {
             if (!alive[i]) continue;
             collector.set_link_type(handles[i].link_type());
@@ -149,6 +148,10 @@ int run_live(const RunContext& context) {
                 --alive_count;
             }
         }
+    };
+    for (;;) {
+        poll(fds.data(), fds.size(), 250);
+        dispatch_all();
         const std::int64_t now = wall_clock_us();
         const signals::Requests req = signals::take();
         if (req.stop) break;
@@ -163,6 +166,23 @@ int run_live(const RunContext& context) {
             exit_code = kExitFailure;
             break;
         }
+    }
+    // Frames the kernel took before the stop can still sit in a ring block that libpcap hands over
+    // only when the block fills or the capture timeout retires it: read until every frame the
+    // kernel counted has been seen, for at most two timeouts.
+    const auto kernel_backlog = [&] {
+        std::uint32_t accepted = 0;  // 32-bit, like libpcap's counters
+        for (std::size_t i = 0; i < handles.size(); ++i) {
+            if (!alive[i]) return false;  // a failed handle's count can never be reached
+            const auto c = handles[i].counters();
+            accepted += static_cast<std::uint32_t>(c.received - c.dropped);
+        }
+        return accepted != static_cast<std::uint32_t>(collector.packets_total());
+    };
+    const auto drain_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
+    while (alive_count > 0 && kernel_backlog() && std::chrono::steady_clock::now() < drain_until) {
+        poll(fds.data(), fds.size(), 50);
+        dispatch_all();
     }
     collector.finish(wall_clock_us(), true, false);
     // At shutdown, give a failing disk a little time before reporting what is lost.
