@@ -113,24 +113,27 @@ void insert_sessions(sqlite::Database& db, const IntervalData& iv) {
         const auto b = s.key.b.bytes();
         const char ca = class_letter(nets.classify(s.key.a));
         const char cb = class_letter(nets.classify(s.key.b));
-        st.bind_blob(1, a).bind_blob(2, b);
+        st.bind_blob_static(1, a).bind_blob_static(2, b);
         st.bind(3, std::int64_t{s.key.proto}).bind(4, std::int64_t{s.key.port_a}).bind(5, std::int64_t{s.key.port_b});
-        st.bind(6, std::string_view(&ca, 1)).bind(7, std::string_view(&cb, 1));
+        st.bind_text_static(6, std::string_view(&ca, 1)).bind_text_static(7, std::string_view(&cb, 1));
         st.bind(8, s.packets_ab).bind(9, s.packets_ba).bind(10, s.bytes_ab).bind(11, s.bytes_ba);
         st.bind(12, std::int64_t{s.flags_ab}).bind(13, std::int64_t{s.flags_ba});
         st.bind(14, s.first_us).bind(15, s.last_us);
-        st.bind(16, side_letter(s.first_talker));
-        st.bind(17, std::string_view(s.first_evidence == TalkerEvidence::kSyn ? "syn" : "guess"));
-        st.bind(18, side_letter(s.last_talker));
-        st.run();
+        st.bind_text_static(16, side_letter(s.first_talker));
+        st.bind_text_static(17, s.first_evidence == TalkerEvidence::kSyn ? std::string_view("syn") : std::string_view("guess"));
+        st.bind_text_static(18, side_letter(s.last_talker));
+        st.run_keep_bindings();  // every parameter is rebound for the next row
     }
 }
 
 void write_database(const fs::path& path, const IntervalData& iv) {
     sqlite::Database db(path, sqlite::Database::Mode::kCreate);
-    // No journal: a failed write leaves only the temporary file, which is removed.
-    db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;"
-            " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;");
+    // No journal: a failed write leaves only the temporary file, which is removed. 16 KiB pages
+    // and a 16 MiB cache measured fastest for the same size (docs/BENCHMARKS.md); sorts for the
+    // index builds spill to a temporary file rather than to memory, which the session budget
+    // does not see.
+    db.exec("PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;"
+            " PRAGMA temp_store = FILE; PRAGMA cache_size = -16384;");
     sqlite::Transaction tx(db);
     db.exec(kIntervalSchemaSql);
     insert_meta(db, iv);

@@ -64,6 +64,18 @@ Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> blob) {
     return *this;
 }
 
+Statement& Statement::bind_blob_static(int index, std::span<const std::uint8_t> blob) {
+    if (sqlite3_bind_blob(stmt_.get(), index, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC) != SQLITE_OK)
+        throw db_->error("cannot bind a blob for");
+    return *this;
+}
+
+Statement& Statement::bind_text_static(int index, std::string_view text) {
+    if (sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC) != SQLITE_OK)
+        throw db_->error("cannot bind text for");
+    return *this;
+}
+
 Statement& Statement::bind_null(int index) {
     if (sqlite3_bind_null(stmt_.get(), index) != SQLITE_OK) throw db_->error("cannot bind NULL for");
     return *this;
@@ -80,6 +92,12 @@ void Statement::run() {
     while (step()) {
     }
     reset();
+}
+
+void Statement::run_keep_bindings() {
+    while (step()) {
+    }
+    sqlite3_reset(stmt_.get());
 }
 
 void Statement::reset() {

@@ -56,12 +56,17 @@ public:
     Statement& bind(int index, std::uint64_t value);  // stored as INTEGER; values > INT64_MAX throw
     Statement& bind(int index, std::string_view text);
     Statement& bind_blob(int index, std::span<const std::uint8_t> blob);
+    // Binds without copying: `blob`/`text` must stay valid until the statement is stepped.
+    Statement& bind_blob_static(int index, std::span<const std::uint8_t> blob);
+    Statement& bind_text_static(int index, std::string_view text);
     Statement& bind_null(int index);
 
     // Returns true while there is a row; false when done. Throws on error.
     bool step();
     // Runs a statement that returns no rows, then resets it for reuse.
     void run();
+    // Like run(), keeping the bindings (for loops that rebind every parameter anyway).
+    void run_keep_bindings();
     void reset();
 
     [[nodiscard]] std::int64_t column_int(int col) const noexcept { return sqlite3_column_int64(stmt_.get(), col); }
