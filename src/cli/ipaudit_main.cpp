@@ -28,7 +28,8 @@ COMMANDS
             last_us first_talker last_talker first_by flags_ab flags_ba class_a class_b.
             Talkers are a or b; first_by is syn (a SYN named the initiator) or guess (first
             packet seen); flags are TCP flag letters FSRPAUEC; class is L(ocal), R(emote) or
-            O(ther). With --meta, the interval row and decode counters come first as '# ' lines.
+            O(ther). With --meta, the interval row and the non-zero decode counters come first
+            as '# ' lines.
 
 EXIT STATUS
     0 success; 1 a file could not be read (not an interval file, corrupt); 2 bad usage.

@@ -42,10 +42,13 @@ NetworkList::Range parse_range_item(std::string_view item) {
     if (const auto slash = item.find('/'); slash != std::string_view::npos) {
         const auto addr = IpAddress::parse(item.substr(0, slash));
         if (!addr) throw NetworkSpecError(quoted(item) + ": not an IP address before '/'");
-        const unsigned max_len = addr->is_v4() ? 32 : 128;
+        // The notation decides the prefix's unit: '::ffff:10.0.0.0/104' is IPv6 text (128 bits)
+        // even though the address it names is held like an IPv4 one.
+        const bool v4_text = item.substr(0, slash).find(':') == std::string_view::npos;
+        const unsigned max_len = v4_text ? 32 : 128;
         const auto len = parse_uint(item.substr(slash + 1), max_len);
         if (!len) throw NetworkSpecError(quoted(item) + ": prefix length must be 0.." + std::to_string(max_len));
-        const unsigned bits = addr->is_v4() ? 96 + *len : *len;
+        const unsigned bits = v4_text ? 96 + *len : *len;
         return {addr->masked(bits), addr->last_in_prefix(bits)};
     }
     if (const auto dash = item.find('-'); dash != std::string_view::npos) {
@@ -117,6 +120,55 @@ void NetworkList::add(std::string_view item) {
 
 bool NetworkList::contains(const IpAddress& ip) const noexcept {
     return in_ranges(include_, ip) && !in_ranges(exclude_, ip);
+}
+
+namespace {
+
+bool is_max(const IpAddress& ip) noexcept { return ip.hi == ~0ULL && ip.lo == ~0ULL; }
+IpAddress next_address(const IpAddress& ip) noexcept {
+    return IpAddress{ip.hi + (ip.lo == ~0ULL ? 1 : 0), ip.lo + 1};
+}
+IpAddress previous_address(const IpAddress& ip) noexcept {
+    return IpAddress{ip.hi - (ip.lo == 0 ? 1 : 0), ip.lo - 1};
+}
+
+}  // namespace
+
+LocalNetworks::LocalNetworks(NetworkList local, NetworkList other) : local_(std::move(local)), other_(std::move(other)) {
+    // Every range boundary of both lists cuts the address space into elementary pieces whose
+    // class is constant; classify each piece once by the lists, then merge equal neighbours.
+    std::vector<IpAddress> cuts{IpAddress{0, 0}};
+    for (const auto* ranges : {&local_.included(), &local_.excluded(), &other_.included(), &other_.excluded()}) {
+        for (const auto& r : *ranges) {
+            cuts.push_back(r.first);
+            if (!is_max(r.last)) cuts.push_back(next_address(r.last));
+        }
+    }
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    for (std::size_t i = 0; i < cuts.size(); ++i) {
+        const IpAddress last = i + 1 < cuts.size() ? previous_address(cuts[i + 1]) : IpAddress{~0ULL, ~0ULL};
+        const HostClass cls = classify_by_lists(cuts[i]);
+        if (cls == HostClass::kRemote) continue;
+        if (!segments_.empty() && segments_.back().cls == cls && next_address(segments_.back().last) == cuts[i]) {
+            segments_.back().last = last;
+        } else {
+            segments_.push_back({cuts[i], last, cls});
+        }
+    }
+}
+
+HostClass LocalNetworks::classify_by_lists(const IpAddress& ip) const noexcept {
+    if (other_.contains(ip)) return HostClass::kOther;
+    return local_.contains(ip) ? HostClass::kLocal : HostClass::kRemote;
+}
+
+HostClass LocalNetworks::classify(const IpAddress& ip) const noexcept {
+    const auto it = std::upper_bound(segments_.begin(), segments_.end(), ip,
+                                     [](const IpAddress& value, const Segment& s) { return value < s.first; });
+    if (it == segments_.begin()) return HostClass::kRemote;
+    const Segment& s = *(it - 1);
+    return ip <= s.last ? s.cls : HostClass::kRemote;
 }
 
 NetworkList LocalNetworks::default_other() {

@@ -53,21 +53,28 @@ enum class HostClass : std::uint8_t { kRemote, kLocal, kOther };
 class LocalNetworks {
 public:
     LocalNetworks() = default;
-    LocalNetworks(NetworkList local, NetworkList other) : local_(std::move(local)), other_(std::move(other)) {}
+    LocalNetworks(NetworkList local, NetworkList other);
 
     // Multicast (224.0.0.0/4, ff00::/8) and limited broadcast.
     [[nodiscard]] static NetworkList default_other();
 
-    [[nodiscard]] HostClass classify(const IpAddress& ip) const noexcept {
-        if (other_.contains(ip)) return HostClass::kOther;
-        return local_.contains(ip) ? HostClass::kLocal : HostClass::kRemote;
-    }
+    // One binary search over a precomputed table (called twice per packet).
+    [[nodiscard]] HostClass classify(const IpAddress& ip) const noexcept;
     [[nodiscard]] const NetworkList& local() const noexcept { return local_; }
     [[nodiscard]] const NetworkList& other() const noexcept { return other_; }
 
 private:
+    // Disjoint, sorted segments that are not remote; everything between them is remote.
+    struct Segment {
+        IpAddress first;
+        IpAddress last;
+        HostClass cls;
+    };
+    [[nodiscard]] HostClass classify_by_lists(const IpAddress& ip) const noexcept;
+
     NetworkList local_;
     NetworkList other_;
+    std::vector<Segment> segments_;
 };
 
 }  // namespace ipaudit

@@ -73,8 +73,8 @@ def check_file(path, args):
             total += packets
             if sum(outcomes.values()) != packets:
                 problems.append(f"{db.name}: outcomes {sum(outcomes.values())} != packets {packets}")
-            if outcomes.get("ip") != int(meta["ip_packets"]):
-                problems.append(f"{db.name}: outcome ip {outcomes.get('ip')} != ip_packets {meta['ip_packets']}")
+            if outcomes.get("ip", 0) != int(meta["ip_packets"]):
+                problems.append(f"{db.name}: outcome ip {outcomes.get('ip', 0)} != ip_packets {meta['ip_packets']}")
             if session_packets + int(meta["overflow_packets"]) != int(meta["ip_packets"]):
                 problems.append(f"{db.name}: session packets {session_packets} + overflow != ip_packets {meta['ip_packets']}")
         if total != expected:
