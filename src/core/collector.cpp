@@ -34,7 +34,9 @@ void Collector::emit(std::int64_t covered_to_us, bool partial) {
     done.covered_to_us = covered_to_us;
     done.partial = done.partial || partial;
     if (probe_) done.capture = probe_();
-    carry_.rebuild(done.sessions, done.end_s * kMicrosPerSecond - options_.carry_window_s * kMicrosPerSecond);
+    // The window ends where observation ended: an early close (SIGUSR1) carries the sessions
+    // active just before it, not those near the nominal end no packet can have reached.
+    carry_.rebuild(done.sessions, covered_to_us - options_.carry_window_s * kMicrosPerSecond);
     ++intervals_finished_;
     sink_(std::move(current_));
 }

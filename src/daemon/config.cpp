@@ -8,6 +8,7 @@
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace ipaudit {
@@ -142,7 +143,13 @@ Config build_config(const po::variables_map& vm) {
         char host[256] = {};
         if (gethostname(host, sizeof host - 1) == 0) c.sensor = host;
     }
-    if (vm.count("max-memory")) c.max_memory = parse_size(vm["max-memory"].as<std::string>());
+    if (vm.count("max-memory")) {
+        try {
+            c.max_memory = parse_size(vm["max-memory"].as<std::string>());
+        } catch (const ConfigError& e) {
+            throw ConfigError(std::string("--max-memory: ") + e.what());
+        }
+    }
     if (c.max_memory < (std::uint64_t{16} << 20)) throw ConfigError("--max-memory: at least 16M is needed");
     // The default window (300 s) shrinks to fit a shorter interval; only an explicit value can be wrong.
     c.carry_window_s = get_or<std::int64_t>(vm, "carry-window", std::min(c.carry_window_s, c.interval_s));
@@ -158,10 +165,19 @@ Config build_config(const po::variables_map& vm) {
     return c;
 }
 
+// Where each option of a config file was set ("FILE:LINE: "), for errors found after merging.
+using Origins = std::map<std::string, std::string>;
+
+// Options that take one value per occurrence and accumulate (a vector), as opposed to options
+// that may be set once.
+bool is_list_option(const std::string& name) {
+    return name == "local" || name == "other" || name == "interface" || name == "read";
+}
+
 // Reads `text` line by line so every error can name its line; each line is parsed and checked
 // alone, then all are stored together after the command line (which therefore wins).
 po::parsed_options parse_config_text(const std::string& text, const std::string& name,
-                                     const po::options_description& desc) {
+                                     const po::options_description& desc, Origins& origins) {
     po::parsed_options all(&desc);
     std::map<std::string, int> single_seen;  // option -> line, for options given once
     std::istringstream in(text);
@@ -182,8 +198,7 @@ po::parsed_options parse_config_text(const std::string& text, const std::string&
             po::variables_map scratch;
             po::store(parsed, scratch);  // type checks of this line's value
             for (const auto& opt : parsed.options) {
-                const auto* d = desc.find_nothrow(opt.string_key, false);
-                const bool repeatable = d && d->semantic()->max_tokens() > 1;
+                const bool repeatable = is_list_option(opt.string_key);
                 if (opt.string_key == "local" || opt.string_key == "other")
                     for (const auto& v : opt.value) (void)NetworkList::parse(v);
                 if (!repeatable) {
@@ -191,6 +206,7 @@ po::parsed_options parse_config_text(const std::string& text, const std::string&
                     if (!fresh)
                         throw ConfigError("'" + opt.string_key + "' is already set on line " + std::to_string(it->second));
                 }
+                origins.emplace(opt.string_key, where);
                 all.options.push_back(opt);
             }
         } catch (const po::error& e) {
@@ -210,14 +226,33 @@ po::options_description all_options() {
     return all;
 }
 
-Config finish(po::variables_map& vm, const std::string& where) {
+// Options the command line gave (a config file cannot override these).
+std::set<std::string> given(const po::variables_map& vm) {
+    std::set<std::string> names;
+    for (const auto& [name, value] : vm)
+        if (!value.defaulted()) names.insert(name);
+    return names;
+}
+
+// Builds the Config; a value check that fails on an option taken from the config file names the
+// file and line, like the checks made while reading it.
+Config finish(po::variables_map& vm, const Origins& origins, const std::set<std::string>& from_command_line) {
     try {
         po::notify(vm);
         return build_config(vm);
     } catch (const po::error& e) {
-        throw ConfigError(where + e.what());
+        throw ConfigError(e.what());
     } catch (const NetworkSpecError& e) {
-        throw ConfigError(where + e.what());
+        throw ConfigError(e.what());
+    } catch (const ConfigError& e) {
+        const std::string message = e.what();
+        const auto colon = message.find(':');
+        if (message.rfind("--", 0) == 0 && colon != std::string::npos) {
+            const std::string option = message.substr(2, colon - 2);
+            const auto it = origins.find(option);
+            if (it != origins.end() && !from_command_line.contains(option)) throw ConfigError(it->second + message);
+        }
+        throw;
     }
 }
 
@@ -225,6 +260,9 @@ Config finish(po::variables_map& vm, const std::string& where) {
 
 std::uint64_t parse_size(const std::string& text) {
     const std::string t = trim(text);
+    // std::stoull would accept a sign (and wrap "-1" around); a size starts with a digit.
+    if (t.empty() || !std::isdigit(static_cast<unsigned char>(t.front())))
+        throw ConfigError("'" + text + "' is not a size (like 512M or 2G)");
     std::size_t used = 0;
     unsigned long long value = 0;
     try {
@@ -252,8 +290,10 @@ Config parse_config(const std::vector<std::string>& base_args, const std::string
     } catch (const po::error& e) {
         throw ConfigError(e.what());
     }
-    po::store(parse_config_text(file_text, name, shared_options()), vm);
-    return finish(vm, "");
+    const auto from_command_line = given(vm);
+    Origins origins;
+    po::store(parse_config_text(file_text, name, shared_options(), origins), vm);
+    return finish(vm, origins, from_command_line);
 }
 
 ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
@@ -274,15 +314,17 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
         out.action = ParsedCommandLine::Action::kVersion;
         return out;
     }
+    const auto from_command_line = given(vm);
+    Origins origins;
     if (vm.count("config")) {
         const std::string path = vm["config"].as<std::string>();
         std::ifstream in(path);
         if (!in) throw ConfigError(path + ": cannot read the config file");
         std::stringstream text;
         text << in.rdbuf();
-        po::store(parse_config_text(text.str(), path, shared_options()), vm);
+        po::store(parse_config_text(text.str(), path, shared_options(), origins), vm);
     }
-    out.config = finish(vm, "");
+    out.config = finish(vm, origins, from_command_line);
     return out;
 }
 
