@@ -33,14 +33,16 @@ enum class Side : std::uint8_t { kA = 0, kB = 1 };
 // a SYN without ACK, or the receiver of a SYN-ACK), kGuess when it is the first packet seen.
 enum class TalkerEvidence : std::uint8_t { kGuess = 0, kSyn = 1 };
 
-// 88 bytes; the key's padding holds the flags and talkers.
+// 88 bytes per session, the bulk of the daemon's memory. [[no_unique_address]] lets the flags
+// and the talker bits live in the key's tail padding (Itanium C++ ABI: SessionKey is not POD
+// for layout), and the three talker fields share one byte.
 struct Session {
-    SessionKey key;
+    [[no_unique_address]] SessionKey key;
     std::uint8_t flags_ab = 0;  // OR of TCP flags sent A->B
     std::uint8_t flags_ba = 0;
-    Side first_talker = Side::kA;
-    Side last_talker = Side::kA;
-    TalkerEvidence first_evidence = TalkerEvidence::kGuess;
+    Side first_talker : 1 = Side::kA;
+    Side last_talker : 1 = Side::kA;
+    TalkerEvidence first_evidence : 1 = TalkerEvidence::kGuess;
     std::uint64_t packets_ab = 0;
     std::uint64_t packets_ba = 0;
     std::uint64_t bytes_ab = 0;
@@ -48,6 +50,7 @@ struct Session {
     std::int64_t first_us = 0;
     std::int64_t last_us = 0;
 };
+static_assert(sizeof(Session) == 88, "a new Session field costs memory for every session: pack it");
 
 // A 64-bit hash of the key; mixes every field so that scans over one port or one host spread.
 [[nodiscard]] inline std::uint64_t hash_key(const SessionKey& k) noexcept {
