@@ -129,11 +129,11 @@ void insert_sessions(sqlite::Database& db, const IntervalData& iv) {
 void write_database(const fs::path& path, const IntervalData& iv) {
     sqlite::Database db(path, sqlite::Database::Mode::kCreate);
     // No journal: a failed write leaves only the temporary file, which is removed. 16 KiB pages
-    // and a 16 MiB cache measured fastest for the same size (docs/BENCHMARKS.md); sorts for the
+    // measured fastest; a 4 MiB cache is as fast as 64 MiB (docs/BENCHMARKS.md); sorts for the
     // index builds spill to a temporary file rather than to memory, which the session budget
     // does not see.
     db.exec("PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;"
-            " PRAGMA temp_store = FILE; PRAGMA cache_size = -16384;");
+            " PRAGMA temp_store = FILE; PRAGMA cache_size = -4096;");
     sqlite::Transaction tx(db);
     db.exec(kIntervalSchemaSql);
     insert_meta(db, iv);
