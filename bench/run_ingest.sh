@@ -6,7 +6,7 @@
 # on a warm file; each timed RUNS times (median). Also the peak memory per session of
 # ipauditd holding every session in one table (--interval 86400), minus an empty run.
 #   bench/run_ingest.sh [BUILD_DIR]   env: PACKETS (5000000) SESSIONS (500000) RUNS (3)
-#                                          TSHARK=0 to skip tshark, WORK (/tmp/ipaudit-bench)
+#                                          TSHARK=0 to skip tshark, WORK (/var/tmp/ipaudit-bench)
 # Prints a Markdown table for docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ build=${1:-build}
 packets=${PACKETS:-5000000}
 sessions=${SESSIONS:-500000}
 runs=${RUNS:-3}
-work=${WORK:-/tmp/ipaudit-bench}
+work=${WORK:-/var/tmp/ipaudit-bench}
 mkdir -p "$work"
 pcap="$work/bench-$packets-$sessions.pcap"
 
