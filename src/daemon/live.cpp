@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/collector.hpp"
+#include "core/interval_clock.hpp"
 #include "core/memory_budget.hpp"
 #include "daemon/interval_writer.hpp"
 #include "daemon/pcap_handle.hpp"
@@ -105,13 +106,18 @@ int run_live(const RunContext& context) {
     }
 
     PidFile pidfile;
+    int detached_ready = -1;  // the original process waits for this when detaching
     try {
-        if (cfg.daemonize) {
-            detach_from_terminal();
-            if (cfg.log != LogTarget::kStderr) log.switch_to(Log::Sink::kSyslog);
-        }
+        // Lock the pid file and drop root before detaching, so that a second instance or an
+        // unusable user fails where the caller sees the message and the exit status. The lock
+        // belongs to the open file, which the detached process inherits; it then writes its pid.
         if (!cfg.pidfile.empty()) pidfile = PidFile(cfg.pidfile);
         if (!cfg.user.empty()) drop_privileges(cfg.user);
+        if (cfg.daemonize) {
+            detached_ready = detach_from_terminal();
+            if (cfg.log != LogTarget::kStderr) log.switch_to(Log::Sink::kSyslog);
+            pidfile.write_pid();
+        }
     } catch (const std::exception& e) {
         log.error(e.what());
         return kExitFailure;
@@ -129,12 +135,14 @@ int run_live(const RunContext& context) {
     collector.start_live(wall_clock_us());
     log.info(std::string(kVersionText) + " capturing on " + join(cfg.interfaces) + " into " + cfg.data_dir.string() +
              " (interval " + std::to_string(cfg.interval_s) + " s, local networks '" + cfg.networks.local().text() + "')");
+    detach_finished(detached_ready);
 
     std::vector<pollfd> fds;
     for (const auto& h : handles) fds.push_back({pcap_get_selectable_fd(h.get()), POLLIN, 0});
     std::vector<bool> alive(handles.size(), true);
     std::size_t alive_count = handles.size();
     int exit_code = kExitOk;
+    bool rotate_pending = false;
     const auto dispatch_all = [&] {
         for (std::size_t i = 0; i < handles.size(); ++i) {
             if (!alive[i]) continue;
@@ -155,9 +163,14 @@ int run_live(const RunContext& context) {
         const std::int64_t now = wall_clock_us();
         const signals::Requests req = signals::take();
         if (req.stop) break;
-        if (req.rotate) {
+        rotate_pending = rotate_pending || req.rotate;
+        // Interval files are named to the second: closing an interval opened in this same second
+        // would give the next one the same name and overwrite its file, so that waits a moment.
+        if (rotate_pending && (collector.current() == nullptr ||
+                               now / kMicrosPerSecond != collector.current()->covered_from_us / kMicrosPerSecond)) {
             log.info("SIGUSR1: closing the current interval now");
             collector.finish(now, true, true);
+            rotate_pending = false;
         }
         if (req.reload) reload(context, collector, log);
         collector.advance_clock(now);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -33,10 +34,23 @@ UserIds lookup_user(const std::string& user) {
 
 }  // namespace
 
-void detach_from_terminal() {
+int detach_from_terminal() {
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) != 0) throw ProcessError("pipe: " + errno_text());
     pid_t pid = fork();
     if (pid < 0) throw ProcessError("fork: " + errno_text());
-    if (pid > 0) _exit(0);
+    if (pid > 0) {
+        // The caller's process: return to the shell once the daemon is set up (exit 0), or when
+        // it exits before that (exit 1; its error went to the log).
+        close(ready[1]);
+        char byte = 0;
+        ssize_t n;
+        do n = read(ready[0], &byte, 1);
+        while (n < 0 && errno == EINTR);
+        if (n != 1) std::fputs("ipauditd: the daemon stopped while starting (see the system log)\n", stderr);
+        _exit(n == 1 ? 0 : 1);
+    }
+    close(ready[0]);
     if (setsid() < 0) throw ProcessError("setsid: " + errno_text());
     pid = fork();  // no longer a session leader: can never reacquire a terminal
     if (pid < 0) throw ProcessError("fork: " + errno_text());
@@ -48,6 +62,16 @@ void detach_from_terminal() {
     dup2(null, STDOUT_FILENO);
     dup2(null, STDERR_FILENO);
     if (null > STDERR_FILENO) close(null);
+    return ready[1];
+}
+
+void detach_finished(int ready_fd) noexcept {
+    if (ready_fd < 0) return;
+    const char byte = 1;
+    ssize_t n;
+    do n = write(ready_fd, &byte, 1);
+    while (n < 0 && errno == EINTR);
+    close(ready_fd);
 }
 
 PidFile::PidFile(const std::filesystem::path& path) : path_(path) {
@@ -61,9 +85,14 @@ PidFile::PidFile(const std::filesystem::path& path) : path_(path) {
         const std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("?");
         throw ProcessError(path.string() + ": another ipauditd is running (pid " + pid.substr(0, pid.find('\n')) + ")");
     }
+    write_pid();
+}
+
+void PidFile::write_pid() {
+    if (fd_ < 0) return;
     const std::string text = std::to_string(getpid()) + "\n";
     if (ftruncate(fd_, 0) != 0 || pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))
-        throw ProcessError(path.string() + ": cannot write pid file: " + errno_text());
+        throw ProcessError(path_.string() + ": cannot write pid file: " + errno_text());
 }
 
 PidFile::PidFile(PidFile&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) { other.fd_ = -1; }

@@ -12,8 +12,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Forks twice, starts a new session, chdir("/"), stdio to /dev/null. Throws ProcessError.
-void detach_from_terminal();
+// Forks twice, starts a new session, chdir("/"), stdio to /dev/null. The calling process waits
+// and exits only when the detached one calls detach_finished() with the returned descriptor
+// (exit 0: pid file written, capture running) or exits first (exit 1), so that the shell's exit
+// status means something. Throws ProcessError.
+[[nodiscard]] int detach_from_terminal();
+// Releases the waiting original process (see detach_from_terminal); -1 is ignored.
+void detach_finished(int ready_fd) noexcept;
 
 // A pid file held under an exclusive lock for the life of the process; removed on destruction.
 class PidFile {
@@ -21,6 +26,8 @@ public:
     PidFile() = default;
     // Throws ProcessError if another process holds the lock (naming its pid) or on I/O errors.
     explicit PidFile(const std::filesystem::path& path);
+    // Writes the current pid again: after detach_from_terminal(), whose child inherits the lock.
+    void write_pid();
     PidFile(PidFile&& other) noexcept;
     PidFile& operator=(PidFile&& other) noexcept;
     PidFile(const PidFile&) = delete;
