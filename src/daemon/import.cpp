@@ -1,7 +1,9 @@
 // ipauditd -r: import capture files in order, intervals on packet time.
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <string>
 
@@ -9,6 +11,7 @@
 #include "core/memory_budget.hpp"
 #include "daemon/interval_writer.hpp"
 #include "daemon/pcap_handle.hpp"
+#include "daemon/process.hpp"
 #include "daemon/run_context.hpp"
 #include "daemon/signals.hpp"
 
@@ -76,6 +79,15 @@ void on_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
 int run_import(const RunContext& context) {
     const Config& cfg = context.config;
     Log& log = *context.log;
+    // Fail before reading gigabytes, not after the first interval.
+    try {
+        prepare_data_dir(cfg.data_dir, "");
+        if (::access((cfg.data_dir / "intervals").c_str(), W_OK) != 0)
+            throw ProcessError((cfg.data_dir / "intervals").string() + ": not writable: " + std::strerror(errno));
+    } catch (const ProcessError& e) {
+        log.error(e.what());
+        return kExitFailure;
+    }
     MemoryBudget budget(cfg.max_memory);
     auto run = std::make_shared<RunInfo>(RunInfo{cfg.sensor, join_paths(cfg.read_files), kVersionText});
     auto networks = std::make_shared<const LocalNetworks>(cfg.networks);

@@ -84,6 +84,7 @@ bool IntervalWriter::write_one(const IntervalData& interval) {
         waiting = queue_.size();
     }
     room_.notify_all();
+    if (options_.block_when_pending > 0) return false;  // offline import: the caller reports and stops
     if (changed)  // once per change of state, not once per retry
         log_->error("cannot write interval: " + error + "; " + std::to_string(waiting) +
                     " interval(s) kept in memory, retrying every " + std::to_string(options_.retry.count()) + " s");

@@ -8,7 +8,11 @@ namespace ipaudit {
 PcapHandle PcapHandle::open_file(const std::filesystem::path& path) {
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
-    if (p == nullptr) throw CaptureError(path.string() + ": " + errbuf);
+    if (p == nullptr) {
+        // libpcap usually names the file itself ("FILE: No such file or directory").
+        const std::string why = errbuf;
+        throw CaptureError(why.rfind(path.string(), 0) == 0 ? why : path.string() + ": " + why);
+    }
     return PcapHandle(p, path.string());
 }
 

@@ -1,6 +1,7 @@
 // SQLite RAII wrappers.
 #include "store/sqlite.hpp"
 
+#include <cstring>
 #include <limits>
 
 namespace ipaudit::sqlite {
@@ -30,8 +31,12 @@ void Database::close() {
 }
 
 Error Database::error(std::string_view context) const {
-    return Error(std::string(context) + " " + path_.string() + ": " + sqlite3_errmsg(db_.get()),
-                 sqlite3_extended_errcode(db_.get()));
+    std::string message = std::string(context) + " " + path_.string() + ": " + sqlite3_errmsg(db_.get());
+    // SQLite's own words ("unable to open database file", "disk I/O error") hide the reason a
+    // sysadmin can act on: read-only file system, no space, permission denied.
+    if (const int os_error = sqlite3_system_errno(db_.get()); os_error != 0)
+        message += std::string(" (") + std::strerror(os_error) + ")";
+    return Error(message, sqlite3_extended_errcode(db_.get()));
 }
 
 Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
