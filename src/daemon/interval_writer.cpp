@@ -71,6 +71,11 @@ bool IntervalWriter::write_one(const IntervalData& interval) {
         if (!recovered.empty()) log_->info("writing works again (" + options_.data_dir.string() + ")");
         log_->info("wrote " + path.string() + ": " + std::to_string(interval.sessions.size()) + " sessions, " +
                    std::to_string(interval.packets) + " packets in " + std::to_string(ms.count()) + " ms");
+        if (interval.overflow_packets > 0)
+            log_->warning(path.string() + ": session memory (--max-memory) was full: " +
+                          std::to_string(interval.overflow_packets) + " packets (" +
+                          std::to_string(interval.overflow_bytes) +
+                          " bytes) of new sessions are counted only as overflow in this interval");
         return true;
     } catch (const std::exception& e) {
         error = e.what();
