@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/accountant.hpp"
+#include "core/talker_carry.hpp"
 #include "core/decoder.hpp"
 #include "core/memory_budget.hpp"
 #include "tests/support/pcap_builder.hpp"
@@ -62,6 +63,26 @@ void BM_AccountPackets(benchmark::State& state) {
     state.counters["sessions"] = static_cast<double>(interval.sessions.size());
 }
 BENCHMARK(BM_AccountPackets)->Arg(1000)->Arg(100000)->Arg(1000000);
+
+// The pause at each interval boundary on the capture thread: carrying the talkers of every
+// session active in the carry window (here all of them) into the next interval.
+void BM_TalkerCarryRebuild(benchmark::State& state) {
+    const auto sessions = static_cast<std::uint32_t>(state.range(0));
+    MemoryBudget budget(std::size_t{8} << 30);
+    SessionTable table(budget);
+    for (std::uint32_t n = 0; n < sessions; ++n) {
+        bool created = false;
+        Session* s = table.find_or_insert(
+            SessionKey{IpAddress::from_v4(0x0A000000u | (n & 0xFFFFu)), IpAddress::from_v4(0xC0000200u | (n >> 16)),
+                       static_cast<std::uint16_t>(1024 + (n & 0x3FF)), 443, 6},
+            created);
+        s->last_us = 1;
+    }
+    TalkerCarry carry;
+    for (auto _ : state) carry.rebuild(table, 0);
+    state.SetItemsProcessed(state.iterations() * sessions);
+}
+BENCHMARK(BM_TalkerCarryRebuild)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -1,9 +1,12 @@
 -- ipaudit interval file, schema version 1: the contract between ipauditd and every reader.
 --
 -- One SQLite file per interval, written by ipauditd under a temporary name in one transaction,
--- fsync'ed and renamed into place: DATA/intervals/YYYY/MM/DD/YYYYMMDD-HHMM.db (UTC). A file
--- whose coverage does not start on a minute is named YYYYMMDD-HHMMSS.db. Readers open it
--- read-only and may rely on everything below; new columns may be added at the end of tables.
+-- fsync'ed and renamed into place: DATA/intervals/YYYY/MM/DD/YYYYMMDD-HHMM.db (UTC), named after
+-- the start of its coverage; YYYYMMDD-HHMMSS.db when that is not on a minute (live start, an
+-- early close, the first packet of an import). A second interval of the same name in one run
+-- is NAME-2.db, NAME-3.db, ...: readers take every *.db of a day and use the interval row, not
+-- the name, for times. Readers open files read-only and may rely on everything below; new
+-- columns may be added at the end of tables.
 --
 -- IP addresses are 16-byte BLOBs in network order, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d),
 -- so one index serves exact and prefix (CIDR) searches of both families: a CIDR is the BLOB

@@ -17,6 +17,16 @@ bool is_syn_ack(const PacketSummary& p) noexcept {
 
 Side other_side(Side s) noexcept { return s == Side::kA ? Side::kB : Side::kA; }
 
+std::uint64_t packets_from(const Session& s, Side side) noexcept {
+    return side == Side::kA ? s.packets_ab : s.packets_ba;
+}
+
+void name_initiator(Session& s, Side initiator) noexcept {
+    s.first_talker = initiator;
+    s.first_evidence = TalkerEvidence::kSyn;
+    s.synack_pending = false;
+}
+
 void count_notes(const PacketSummary& p, IntervalData& into) noexcept {
     for (std::size_t n = 0; n < kNoteCount; ++n)
         if ((p.notes >> n) & 1u) ++into.notes[n];
@@ -70,11 +80,22 @@ void account_packet(PacketSummary& p, std::int64_t ts_us, const LocalNetworks& n
             }
         }
     }
-    // The handshake names the initiator: the sender of a SYN, or the receiver of a SYN-ACK
-    // when the capture missed the SYN. The first handshake packet seen decides.
-    if (s->first_evidence != TalkerEvidence::kSyn && (pure_syn || is_syn_ack(p))) {
-        s->first_talker = pure_syn ? o.sender : other_side(o.sender);
-        s->first_evidence = TalkerEvidence::kSyn;
+    // The handshake names the initiator: the sender of a SYN, or the receiver of a SYN-ACK when
+    // the capture missed the SYN, but only if that receiver has spoken (before or after).
+    if (s->first_evidence != TalkerEvidence::kSyn) {
+        if (pure_syn) {
+            name_initiator(*s, o.sender);
+        } else if (is_syn_ack(p)) {
+            const Side receiver = other_side(o.sender);
+            if (packets_from(*s, receiver) > 0) {
+                name_initiator(*s, receiver);
+            } else {
+                s->synack_pending = true;
+                s->synack_receiver = receiver;
+            }
+        } else if (s->synack_pending && o.sender == s->synack_receiver) {
+            name_initiator(*s, o.sender);
+        }
     }
     if (ts_us < s->first_us) s->first_us = ts_us;  // inputs merged out of order
     if (ts_us >= s->last_us) {

@@ -27,11 +27,19 @@ void Collector::open_interval(std::int64_t start_s, std::int64_t covered_from_us
     current_->partial = partial;
     current_->run = run_;
     current_->networks = networks_;
+    if (untimed_packets_ > 0) {
+        current_->packets += untimed_packets_;
+        current_->wire_bytes += untimed_bytes_;
+        current_->outcomes[static_cast<std::size_t>(DecodeOutcome::kBadTimestamp)] += untimed_packets_;
+        untimed_packets_ = 0;
+        untimed_bytes_ = 0;
+    }
 }
 
 void Collector::emit(std::int64_t covered_to_us, bool partial) {
     IntervalData& done = *current_;
-    done.covered_to_us = covered_to_us;
+    // A clock stepped backwards must not give a coverage that ends before it starts.
+    done.covered_to_us = std::max(covered_to_us, done.covered_from_us);
     done.partial = done.partial || partial;
     if (probe_) done.capture = probe_();
     // The window ends where observation ended: an early close (SIGUSR1) carries the sessions
@@ -42,26 +50,46 @@ void Collector::emit(std::int64_t covered_to_us, bool partial) {
 }
 
 void Collector::on_frame(std::int64_t ts_us, std::span<const std::uint8_t> captured, std::uint32_t wire_len) {
-    if (!current_) {  // offline input: intervals follow packet time
-        const std::int64_t start = interval_start_s(ts_us, options_.interval_s);
-        open_interval(start, start * kMicrosPerSecond, false);
+    if (!current_) {
+        // Offline input: intervals follow packet time, and the first one is named after its
+        // first packet, so that importing the next capture of the same half hour adds a file
+        // instead of replacing this one.
+        open_interval(interval_start_s(ts_us, options_.interval_s), ts_us, false);
     } else if (ts_us >= current_->end_s * kMicrosPerSecond) {
-        const std::int64_t end_us = current_->end_s * kMicrosPerSecond;
-        emit(end_us, false);
+        emit(current_->end_s * kMicrosPerSecond, false);
         const std::int64_t next = interval_start_s(ts_us, options_.interval_s);
         open_interval(next, next * kMicrosPerSecond, false);
+    } else if (ts_us < current_->start_s * kMicrosPerSecond - kLateToleranceUs) {
+        // Time went back by more than late delivery explains (files given out of order, a
+        // bogus timestamp earlier in the file): the packets get an interval of their own time.
+        emit(current_->last_packet_us, false);
+        open_interval(interval_start_s(ts_us, options_.interval_s), ts_us, false);
     }
     IntervalData& iv = *current_;
     ++packets_total_;
-    ++iv.packets;
     iv.wire_bytes += std::max<std::size_t>(wire_len, captured.size());
-    if (iv.first_packet_us == 0 || ts_us < iv.first_packet_us) iv.first_packet_us = ts_us;
-    if (ts_us > iv.last_packet_us) iv.last_packet_us = ts_us;
+    ++iv.packets;
+    const bool first_with_time = iv.packets_with_time++ == 0;
+    if (first_with_time || ts_us < iv.first_packet_us) iv.first_packet_us = ts_us;
+    if (first_with_time || ts_us > iv.last_packet_us) iv.last_packet_us = ts_us;
 
     PacketSummary summary;
     const DecodeOutcome outcome = decode_frame(decoder_, captured, wire_len, summary);
     ++iv.outcomes[static_cast<std::size_t>(outcome)];
     if (outcome == DecodeOutcome::kIp) account_packet(summary, ts_us, *iv.networks, fragments_, carry_, iv);
+}
+
+void Collector::on_frame_without_time(std::span<const std::uint8_t> captured, std::uint32_t wire_len) {
+    ++packets_total_;
+    const std::uint64_t bytes = std::max<std::size_t>(wire_len, captured.size());
+    if (!current_) {  // no interval yet: held until one opens
+        ++untimed_packets_;
+        untimed_bytes_ += bytes;
+        return;
+    }
+    ++current_->packets;
+    current_->wire_bytes += bytes;
+    ++current_->outcomes[static_cast<std::size_t>(DecodeOutcome::kBadTimestamp)];
 }
 
 void Collector::advance_clock(std::int64_t now_us) {
@@ -73,6 +101,7 @@ void Collector::advance_clock(std::int64_t now_us) {
 }
 
 void Collector::finish(std::int64_t now_us, bool partial, bool reopen) {
+    if (!current_ && untimed_packets_ > 0) open_interval(0, 0, true);  // only untimed frames: still counted
     if (!current_) return;
     const std::int64_t end_us = current_->end_s * kMicrosPerSecond;
     emit(std::min(now_us, end_us), partial && now_us < end_us);

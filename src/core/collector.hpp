@@ -19,6 +19,10 @@ public:
     using Sink = std::function<void(std::unique_ptr<IntervalData>)>;
     using CaptureProbe = std::function<CaptureCounters()>;
 
+    // Packets this much older than the current interval still count in it (late delivery from
+    // kernel buffers, interfaces merged slightly out of order); older ones open their own.
+    static constexpr std::int64_t kLateToleranceUs = 60'000'000;
+
     struct Options {
         std::int64_t interval_s = 1800;
         std::int64_t carry_window_s = 300;  // sessions active this close to a boundary carry their talker
@@ -38,8 +42,13 @@ public:
     void start_live(std::int64_t now_us);
 
     // The hot path: one captured frame. An interval whose end this packet passes is finished
-    // first. Packets older than the current interval are counted in it (they arrived late).
+    // first. Packets up to kLateToleranceUs older than the current interval count in it; older
+    // ones finish it and open an interval of their own time.
     void on_frame(std::int64_t ts_us, std::span<const std::uint8_t> captured, std::uint32_t wire_len);
+
+    // A frame whose timestamp timeval_to_us() rejected: counted (outcome bad_timestamp) in the
+    // current interval, never accounted, never moving the clock.
+    void on_frame_without_time(std::span<const std::uint8_t> captured, std::uint32_t wire_len);
 
     // Live capture: finishes the interval when the wall clock passes its end and opens the next.
     void advance_clock(std::int64_t now_us);
@@ -68,6 +77,8 @@ private:
     FragmentCache fragments_;
     TalkerCarry carry_;
     std::unique_ptr<IntervalData> current_;
+    std::uint64_t untimed_packets_ = 0;  // bad_timestamp frames seen before any interval opened
+    std::uint64_t untimed_bytes_ = 0;
     std::uint64_t packets_total_ = 0;
     std::uint64_t intervals_finished_ = 0;
 };

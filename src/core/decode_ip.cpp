@@ -68,6 +68,7 @@ DecodeOutcome decode_ipv4(ByteReader ip, std::size_t wire_bytes, PacketSummary& 
     const std::uint16_t offset = frag & 0x1FFFu;
     const bool more_fragments = (frag & 0x2000u) != 0;
     out.fragment = offset != 0 || more_fragments;
+    out.frag_proto = out.proto;
     if (offset != 0) {
         out.later_fragment = true;
         out.note(DecodeNote::kFragment);
@@ -125,6 +126,7 @@ DecodeOutcome decode_ipv6(ByteReader ip, std::size_t wire_bytes, PacketSummary& 
             }
             out.fragment = true;
             out.frag_id = *id;
+            out.frag_proto = *nh;
             if ((*offset_flags & 0xFFF8u) != 0) {
                 out.proto = *nh;
                 out.later_fragment = true;

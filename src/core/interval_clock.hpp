@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace ipaudit {
 
@@ -13,6 +14,15 @@ inline constexpr std::int64_t kMicrosPerSecond = 1'000'000;
     std::int64_t q = ts_us / span_us;
     if (ts_us % span_us != 0 && ts_us < 0) --q;
     return q * interval_s;
+}
+
+// A capture timestamp in epoch microseconds, or nullopt when it cannot be one: before 1970 or
+// past 2^40 s (year ~36800), as damaged or hostile pcapng files may claim. Checked before any
+// multiplication so no input can overflow.
+[[nodiscard]] constexpr std::optional<std::int64_t> timeval_to_us(std::int64_t sec, std::int64_t usec) noexcept {
+    constexpr std::int64_t kMaxSeconds = std::int64_t{1} << 40;
+    if (sec < 0 || sec >= kMaxSeconds || usec < 0 || usec >= kMicrosPerSecond) return std::nullopt;
+    return sec * kMicrosPerSecond + usec;
 }
 
 }  // namespace ipaudit

@@ -39,7 +39,8 @@ struct IntervalData {
     std::uint64_t packets = 0;      // frames read, every outcome
     std::uint64_t wire_bytes = 0;   // their lengths on the wire
     std::uint64_t ip_bytes = 0;     // IP bytes of the kIp packets
-    std::int64_t first_packet_us = 0;
+    std::uint64_t packets_with_time = 0;  // packets minus bad_timestamp: what first/last cover
+    std::int64_t first_packet_us = 0;     // meaningful only when packets_with_time > 0
     std::int64_t last_packet_us = 0;
     std::array<std::uint64_t, kOutcomeCount> outcomes{};
     std::array<std::uint64_t, kNoteCount> notes{};

@@ -13,6 +13,7 @@ std::string_view outcome_name(DecodeOutcome outcome) noexcept {
         case DecodeOutcome::kBadIpVersion: return "bad_ip_version";
         case DecodeOutcome::kBadIpHeaderLength: return "bad_ip_header_length";
         case DecodeOutcome::kBadIpTotalLength: return "bad_ip_total_length";
+        case DecodeOutcome::kBadTimestamp: return "bad_timestamp";
         case DecodeOutcome::kCount: break;
     }
     return "unknown";

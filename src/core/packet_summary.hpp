@@ -20,6 +20,7 @@ enum class DecodeOutcome : std::uint8_t {
     kBadIpVersion,         // the version nibble is not the one the link layer announced (or not 4/6)
     kBadIpHeaderLength,    // IPv4 IHL < 5
     kBadIpTotalLength,     // IP length shorter than its header, or longer than the frame on the wire
+    kBadTimestamp,         // the capture gave the frame no usable time (not accounted)
     kCount
 };
 
@@ -50,6 +51,8 @@ struct PacketSummary {
     std::uint16_t dst_port = 0;
     std::uint8_t proto = 0;      // IPv4 protocol, or IPv6 upper-layer header after extensions
     std::uint8_t tcp_flags = 0;  // TCP flag byte (FIN..CWR), 0 when not TCP or not captured
+    std::uint8_t frag_proto = 0; // fragments: the protocol every fragment of the datagram names
+                                 // (IPv4 protocol; IPv6 fragment header's next header)
     bool fragment = false;       // any fragment (first or not)
     bool later_fragment = false; // fragment offset > 0: ports come from the first fragment
     std::uint8_t notes = 0;      // bit set of DecodeNote

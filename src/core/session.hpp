@@ -43,6 +43,10 @@ struct Session {
     Side first_talker : 1 = Side::kA;
     Side last_talker : 1 = Side::kA;
     TalkerEvidence first_evidence : 1 = TalkerEvidence::kGuess;
+    // A SYN-ACK was seen but its receiver has sent nothing yet: the receiver becomes the
+    // initiator only once it speaks (backscatter from spoofed SYNs never does).
+    bool synack_pending : 1 = false;
+    Side synack_receiver : 1 = Side::kA;
     std::uint64_t packets_ab = 0;
     std::uint64_t packets_ba = 0;
     std::uint64_t bytes_ab = 0;

@@ -17,7 +17,7 @@ constexpr std::size_t slot_index(std::uint64_t slot) noexcept { return static_ca
 
 SessionTable::SessionTable(MemoryBudget& budget) : budget_(&budget) {}
 
-std::size_t SessionTable::memory_bytes() const noexcept {
+std::size_t SessionTable::memory_bytes() const noexcept {  // what is charged to the budget
     return slots_.size() * sizeof(std::uint64_t) + chunks_.size() * kChunkSize * sizeof(Session);
 }
 
@@ -33,7 +33,7 @@ const Session* SessionTable::find(const SessionKey& key) const noexcept {
     }
 }
 
-Session* SessionTable::find_or_insert(const SessionKey& key, bool& created) {
+Session* SessionTable::find_or_insert(const SessionKey& key, bool& created) noexcept {
     created = false;
     if (slots_.empty() && !grow_index()) return nullptr;
     const std::uint64_t h = hash_key(key);
@@ -66,20 +66,28 @@ Session* SessionTable::find_or_insert(const SessionKey& key, bool& created) {
     return &s;
 }
 
-bool SessionTable::add_chunk() {
+bool SessionTable::add_chunk() noexcept {
     BudgetCharge charge(*budget_, kChunkSize * sizeof(Session));
     if (!charge) return false;
-    chunks_.push_back(std::make_unique_for_overwrite<Session[]>(kChunkSize));
-    chunk_charges_.push_back(std::move(charge));
+    try {  // the budget allowed it, the system may not: then it is overflow, like the budget
+        chunks_.push_back(Chunk{std::make_unique_for_overwrite<Session[]>(kChunkSize), std::move(charge)});
+    } catch (const std::bad_alloc&) {
+        return false;
+    }
     return true;
 }
 
-bool SessionTable::grow_index() {
+bool SessionTable::grow_index() noexcept {
     const std::size_t new_size = slots_.empty() ? kInitialSlots : slots_.size() * 2;
     // The old index lives until the new one is filled, so both are charged meanwhile.
     BudgetCharge charge(*budget_, new_size * sizeof(std::uint64_t));
     if (!charge) return false;
-    std::vector<std::uint64_t> grown(new_size, 0);
+    std::vector<std::uint64_t> grown;
+    try {
+        grown.assign(new_size, 0);
+    } catch (const std::bad_alloc&) {
+        return false;
+    }
     const std::size_t mask = new_size - 1;
     for (const std::uint64_t slot : slots_) {
         if (slot == 0) continue;

@@ -25,12 +25,13 @@ public:
     ~SessionTable() = default;
 
     // The session for `key`, created zeroed (key set) when new; `created` says which. nullptr
-    // when the budget does not allow a new session: the caller counts the overflow.
-    [[nodiscard]] Session* find_or_insert(const SessionKey& key, bool& created);
+    // when the budget (or the system: bad_alloc) does not allow a new session: the caller
+    // counts the overflow. Never throws.
+    [[nodiscard]] Session* find_or_insert(const SessionKey& key, bool& created) noexcept;
     [[nodiscard]] const Session* find(const SessionKey& key) const noexcept;
 
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
-    [[nodiscard]] const Session& at(std::size_t i) const noexcept { return chunks_[i >> kChunkBits][i & kChunkMask]; }
+    [[nodiscard]] const Session& at(std::size_t i) const noexcept { return chunks_[i >> kChunkBits].sessions[i & kChunkMask]; }
     // Bytes this table holds against its budget.
     [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
@@ -45,15 +46,18 @@ public:
     static constexpr std::size_t kMaxSessions = 0xFFFF'FFFEu;
 
 private:
-    [[nodiscard]] Session& entry(std::size_t i) noexcept { return chunks_[i >> kChunkBits][i & kChunkMask]; }
-    [[nodiscard]] bool grow_index();
-    [[nodiscard]] bool add_chunk();
+    [[nodiscard]] Session& entry(std::size_t i) noexcept { return chunks_[i >> kChunkBits].sessions[i & kChunkMask]; }
+    [[nodiscard]] bool grow_index() noexcept;
+    [[nodiscard]] bool add_chunk() noexcept;
 
     MemoryBudget* budget_;
     std::vector<std::uint64_t> slots_;
     BudgetCharge slots_charge_;
-    std::vector<std::unique_ptr<Session[]>> chunks_;
-    std::vector<BudgetCharge> chunk_charges_;
+    struct Chunk {
+        std::unique_ptr<Session[]> sessions;
+        BudgetCharge charge;
+    };
+    std::vector<Chunk> chunks_;
     std::size_t size_ = 0;
 };
 

@@ -17,18 +17,15 @@ public:
         TalkerEvidence evidence;
     };
 
-    // Keeps the sessions of `table` whose last packet is at or after `since_us`. 9 bytes a
-    // session (key hash + talker): a 64-bit hash collision can at worst mislabel one talker.
-    void rebuild(const SessionTable& table, std::int64_t since_us);
+    // Keeps the sessions of `table` whose last packet is at or after `since_us`: 8 bytes a
+    // session (62 bits of key hash + 2 talker bits). A hash collision can at worst mislabel
+    // one talker. On bad_alloc it keeps nothing (talkers are then guessed afresh).
+    void rebuild(const SessionTable& table, std::int64_t since_us) noexcept;
     [[nodiscard]] std::optional<Talker> find(const SessionKey& key) const noexcept;
     [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
 
 private:
-    struct Entry {
-        std::uint64_t hash;
-        Talker talker;
-    };
-    std::vector<Entry> entries_;  // sorted by hash
+    std::vector<std::uint64_t> entries_;  // sorted
 };
 
 }  // namespace ipaudit

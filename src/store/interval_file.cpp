@@ -2,6 +2,7 @@
 #include "store/interval_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -67,7 +68,7 @@ void insert_meta(sqlite::Database& db, const IntervalData& iv) {
     st.bind(11, iv.packets).bind(12, iv.wire_bytes);
     st.bind(13, iv.outcomes[static_cast<std::size_t>(DecodeOutcome::kIp)]).bind(14, iv.ip_bytes);
     st.bind(15, std::uint64_t{iv.sessions.size()});
-    if (iv.packets > 0) {
+    if (iv.packets_with_time > 0) {
         st.bind(16, iv.first_packet_us).bind(17, iv.last_packet_us);
     } else {
         st.bind_null(16).bind_null(17);
@@ -124,6 +125,7 @@ void insert_sessions(sqlite::Database& db, const IntervalData& iv) {
         st.bind_text_static(18, side_letter(s.last_talker));
         st.run_keep_bindings();  // every parameter is rebound for the next row
     }
+    st.reset();  // drops the static bindings before the buffers they point to go away
 }
 
 void write_database(const fs::path& path, const IntervalData& iv) {
@@ -144,6 +146,21 @@ void write_database(const fs::path& path, const IntervalData& iv) {
     db.close();
 }
 
+// A writer killed mid-write (kill -9, power loss) leaves DIR/.NAME.tmp-PID behind; once that
+// process is gone the file is garbage. Only files of this interval's name are looked at.
+void remove_dead_writers_temp_files(const fs::path& dir, const std::string& prefix) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) != 0) continue;
+        const std::string pid_text = name.substr(prefix.size());
+        if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) continue;
+        const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+        if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+        fs::remove(entry.path(), ec);
+    }
+}
+
 }  // namespace
 
 fs::path interval_relative_path(const IntervalData& iv) {
@@ -156,10 +173,16 @@ fs::path interval_relative_path(const IntervalData& iv) {
 }
 
 fs::path write_interval_file(const IntervalData& interval, const fs::path& data_dir) {
-    const fs::path final_path = data_dir / interval_relative_path(interval);
+    return write_interval_file(interval, data_dir, interval_relative_path(interval));
+}
+
+fs::path write_interval_file(const IntervalData& interval, const fs::path& data_dir, const fs::path& relative_path) {
+    const fs::path final_path = data_dir / relative_path;
     const fs::path dir = final_path.parent_path();
     fs::create_directories(dir);
-    const fs::path temp_path = dir / ("." + final_path.filename().string() + ".tmp-" + std::to_string(::getpid()));
+    const std::string temp_prefix = "." + final_path.filename().string() + ".tmp-";
+    remove_dead_writers_temp_files(dir, temp_prefix);
+    const fs::path temp_path = dir / (temp_prefix + std::to_string(::getpid()));
     std::error_code ignored;
     fs::remove(temp_path, ignored);
     try {

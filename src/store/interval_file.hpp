@@ -16,5 +16,8 @@ namespace ipaudit::store {
 // An existing file of the same name (a re-import) is replaced atomically. Throws sqlite::Error
 // or std::filesystem::filesystem_error naming the path and the reason (disk full, permission).
 std::filesystem::path write_interval_file(const IntervalData& interval, const std::filesystem::path& data_dir);
+// The same, at `relative_path` under `data_dir` (see IntervalStore for how names are chosen).
+std::filesystem::path write_interval_file(const IntervalData& interval, const std::filesystem::path& data_dir,
+                                          const std::filesystem::path& relative_path);
 
 }  // namespace ipaudit::store

@@ -6,7 +6,10 @@
 namespace ipaudit::store {
 
 sqlite::Database open_interval_file(const std::filesystem::path& path) {
-    if (!std::filesystem::is_regular_file(path)) throw NotAnIntervalFile(path.string() + ": no such file");
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(status)) throw NotAnIntervalFile(path.string() + ": no such file");
+    if (!std::filesystem::is_regular_file(status)) throw NotAnIntervalFile(path.string() + ": not a regular file");
     sqlite::Database db(path, sqlite::Database::Mode::kReadOnly);
     std::int64_t app_id = 0;
     std::int64_t version = 0;

@@ -170,6 +170,18 @@ TEST_F(AccountantTest, SynWithEcnBitsIsStillAPureSyn) {
     EXPECT_EQ(s->first_evidence, TalkerEvidence::kSyn);
 }
 
+TEST_F(AccountantTest, BackscatterSynAcksNeverMakeTheSilentReceiverTheInitiator) {
+    // Spoofed SYNs elsewhere make a remote server send SYN-ACKs to a local host that never
+    // sent anything: that host did not initiate anything.
+    account(tcp("192.0.2.50", 80, "10.0.0.9", 41000, kSyn | kAck), 1'000);
+    account(tcp("192.0.2.50", 80, "10.0.0.9", 41000, kSyn | kAck), 4'000'000);  // retransmitted
+    const Session* s = find("10.0.0.9", 41000, "192.0.2.50", 80, 6);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->packets_ab, 0u);
+    EXPECT_EQ(s->first_talker, Side::kB);
+    EXPECT_EQ(s->first_evidence, TalkerEvidence::kGuess);
+}
+
 TEST_F(AccountantTest, SynAckNeverMakesItsSenderTheInitiator) {
     // A SYN-ACK is the responder's answer: it names its receiver as the initiator (session.hpp:
     // "the receiver of a SYN-ACK"), never its sender.
@@ -179,17 +191,22 @@ TEST_F(AccountantTest, SynAckNeverMakesItsSenderTheInitiator) {
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(s->first_talker, Side::kA);
 
-    // A session that starts with a SYN-ACK (the SYN was missed): its receiver initiated.
+    // A session that starts with a SYN-ACK (the SYN was missed): its receiver initiated, which
+    // is certain once the receiver speaks (its ACK).
     account(tcp("192.0.2.9", 80, "10.0.0.6", 40001, kSyn | kAck), 3'000);
     const Session* s2 = find("10.0.0.6", 40001, "192.0.2.9", 80, 6);
     ASSERT_NE(s2, nullptr);
+    EXPECT_EQ(s2->first_talker, Side::kB);  // until then, the first packet's sender (a guess)
+    EXPECT_EQ(s2->first_evidence, TalkerEvidence::kGuess);
+    account(tcp("10.0.0.6", 40001, "192.0.2.9", 80, kAck), 3'500);
     EXPECT_EQ(s2->first_talker, Side::kA);
     EXPECT_EQ(s2->first_evidence, TalkerEvidence::kSyn);
-    EXPECT_EQ(s2->last_talker, Side::kB);
+    EXPECT_EQ(s2->last_talker, Side::kA);
 
     // A guessed talker that turns out to be the responder is corrected by its SYN-ACK.
     account(tcp("10.0.0.7", 22, "192.0.2.3", 50000, kAck), 4'000);        // local server, seen first
     account(tcp("10.0.0.7", 22, "192.0.2.3", 50000, kSyn | kAck), 5'000);  // ... answers a handshake
+    account(tcp("192.0.2.3", 50000, "10.0.0.7", 22, kAck), 5'500);          // ... whose client speaks
     const Session* s3 = find("10.0.0.7", 22, "192.0.2.3", 50000, 6);
     ASSERT_NE(s3, nullptr);
     EXPECT_EQ(s3->first_talker, Side::kB);
@@ -424,6 +441,36 @@ TEST(AccountantOverflow, ExistingSessionsKeepCountingWhenTheBudgetIsSpent) {
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(s->packets_ab, 2u);
     EXPECT_EQ(s->last_us, 2);
+}
+
+}  // namespace
+}  // namespace ipaudit
+
+namespace ipaudit {
+namespace {
+
+TEST_F(AccountantTest, Ipv6FragmentsMeetWhenAnExtensionHeaderFollowsTheFragmentHeader) {
+    // RFC 8200 4.5: headers after the Fragment header are in the first fragment only, so later
+    // fragments name the next header (60, destination options), not UDP. They must still join
+    // the datagram's UDP session.
+    const auto src = t::ipv6_addr("2001:db8::1");
+    const auto dst = t::ipv6_addr("2001:db8::2");
+    constexpr std::uint32_t kId = 0xBEEF;
+    Bytes datagram = t::destination_options().body;  // the unfragmentable part ends at the fragment header
+    datagram.insert(datagram.begin(), 17);            // dest-opts next header: UDP
+    const Bytes udp_bytes = t::transport_bytes(t::Udp{.src_port = 5353, .dst_port = 9999, .payload = 1200},
+                                               t::ip_addr(src), t::ip_addr(dst));
+    datagram.insert(datagram.end(), udp_bytes.begin(), udp_bytes.end());
+    const auto pieces = t::ipv6_fragments(t::Ipv6{.src = src, .dst = dst}, 60, datagram, 512, kId);
+    ASSERT_GE(pieces.size(), 2u);
+    std::int64_t ts = 1'000;
+    for (const Bytes& f : pieces) account(f, ts += 10);
+
+    const Session* s = find("2001:db8::1", 5353, "2001:db8::2", 9999, 17);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->packets_ab, pieces.size());
+    EXPECT_EQ(iv.sessions.size(), 1u);  // no stray proto-60, ports-0 session
+    EXPECT_EQ(note(DecodeNote::kFragmentUnmatched), 0u);
 }
 
 }  // namespace

@@ -83,7 +83,9 @@ TEST_F(CollectorTest, RotatesOnPacketTimeWithTheBoundaryPacketInTheNextInterval)
     const IntervalData& first = *done[0];
     EXPECT_EQ(first.start_s, kT);
     EXPECT_EQ(first.end_s, kT + 1800);
-    EXPECT_EQ(first.covered_from_us, kT * kSec);
+    // The first offline interval is covered from its first packet (so the next capture of the
+    // same half hour gets a file of its own); later ones from their aligned start.
+    EXPECT_EQ(first.covered_from_us, kT * kSec + 5 * kSec);
     EXPECT_EQ(first.covered_to_us, (kT + 1800) * kSec);
     EXPECT_FALSE(first.partial);
     EXPECT_EQ(first.packets, 2u);
@@ -132,22 +134,76 @@ TEST_F(CollectorTest, OtherIntervalLengthsAlignToTheirOwnMultiples) {
     EXPECT_EQ(c->current()->start_s, kT + 300);
 }
 
-TEST_F(CollectorTest, PacketsOlderThanTheCurrentIntervalAreCountedInIt) {
+TEST_F(CollectorTest, SlightlyLatePacketsAreCountedInTheCurrentInterval) {
+    // Up to kLateToleranceUs (60 s) before the current interval: late delivery, counted in it.
     auto c = make();
     feed(*c, (kT + 10) * kSec, udp("10.0.0.1", 1000, "192.0.2.1", 53));
     feed(*c, (kT + 1805) * kSec, udp("10.0.0.1", 1000, "192.0.2.1", 53));
-    feed(*c, (kT + 20) * kSec, udp("10.0.0.2", 1000, "192.0.2.1", 53));  // late
+    feed(*c, (kT + 1790) * kSec, udp("10.0.0.2", 1000, "192.0.2.1", 53));  // 10 s late
     ASSERT_EQ(done.size(), 1u);
     EXPECT_EQ(done[0]->packets, 1u);
     const IntervalData* cur = c->current();
     ASSERT_NE(cur, nullptr);
     EXPECT_EQ(cur->start_s, kT + 1800);
     EXPECT_EQ(cur->packets, 2u);
-    EXPECT_EQ(cur->first_packet_us, (kT + 20) * kSec);
+    EXPECT_EQ(cur->first_packet_us, (kT + 1790) * kSec);
     EXPECT_EQ(cur->last_packet_us, (kT + 1805) * kSec);
     const Session* late = find(*cur, "10.0.0.2", 1000, "192.0.2.1", 53, 17);
     ASSERT_NE(late, nullptr);
-    EXPECT_EQ(late->first_us, (kT + 20) * kSec);
+    EXPECT_EQ(late->first_us, (kT + 1790) * kSec);
+}
+
+TEST_F(CollectorTest, TimeGoingBackFarOpensAnIntervalOfItsOwnTime) {
+    // Files imported out of order, or a bogus timestamp that pushed the clock ahead: packets
+    // far older than the current interval go to an interval of their own time, not this one.
+    auto c = make();
+    feed(*c, (kT + 86400 + 10) * kSec, udp("10.0.0.1", 1000, "192.0.2.1", 53));  // day 2
+    feed(*c, (kT + 20) * kSec, udp("10.0.0.2", 1000, "192.0.2.1", 53));          // day 1
+    feed(*c, (kT + 30) * kSec, udp("10.0.0.2", 1000, "192.0.2.1", 53));
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0]->start_s, kT + 86400);
+    EXPECT_EQ(done[0]->packets, 1u);
+    EXPECT_GE(done[0]->covered_to_us, done[0]->covered_from_us);
+    const IntervalData* cur = c->current();
+    ASSERT_NE(cur, nullptr);
+    EXPECT_EQ(cur->start_s, kT);
+    EXPECT_EQ(cur->covered_from_us, (kT + 20) * kSec);
+    EXPECT_EQ(cur->packets, 2u);
+    EXPECT_EQ(c->packets_total(), 3u);
+}
+
+TEST_F(CollectorTest, FramesWithoutUsableTimeAreCountedNotAccounted) {
+    auto c = make();
+    const Bytes p = udp("10.0.0.1", 1000, "192.0.2.1", 53);
+    c->on_frame_without_time(p, static_cast<std::uint32_t>(p.size()));  // before any interval: held
+    feed(*c, (kT + 10) * kSec, p);
+    c->on_frame_without_time(p, static_cast<std::uint32_t>(p.size()));
+    const IntervalData* cur = c->current();
+    ASSERT_NE(cur, nullptr);
+    EXPECT_EQ(cur->packets, 3u);
+    EXPECT_EQ(cur->outcomes[static_cast<std::size_t>(DecodeOutcome::kBadTimestamp)], 2u);
+    EXPECT_EQ(cur->sessions.size(), 1u);
+    EXPECT_EQ(cur->first_packet_us, (kT + 10) * kSec);  // untimed frames do not move the times
+    EXPECT_EQ(c->packets_total(), 3u);
+
+    // A capture with nothing but untimed frames still records them.
+    done.clear();
+    auto only_bad = make();
+    only_bad->on_frame_without_time(p, static_cast<std::uint32_t>(p.size()));
+    only_bad->finish(0, false, false);
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0]->packets, 1u);
+    EXPECT_EQ(done[0]->outcomes[static_cast<std::size_t>(DecodeOutcome::kBadTimestamp)], 1u);
+}
+
+TEST_F(CollectorTest, FirstPacketAtTimeZeroIsKept) {
+    // 0 is a timestamp like any other, not "unset".
+    auto c = make();
+    feed(*c, 5 * kSec, udp("10.0.0.1", 1000, "192.0.2.1", 53));
+    feed(*c, 0, udp("10.0.0.1", 1000, "192.0.2.1", 53));
+    ASSERT_NE(c->current(), nullptr);
+    EXPECT_EQ(c->current()->first_packet_us, 0);
+    EXPECT_EQ(c->current()->last_packet_us, 5 * kSec);
 }
 
 TEST_F(CollectorTest, DecodeOutcomesAddUpToPackets) {

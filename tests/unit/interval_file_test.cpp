@@ -466,3 +466,40 @@ TEST(Dump, TcpFlagLetters) {
 
 }  // namespace
 }  // namespace ipaudit
+
+#include "store/interval_store.hpp"
+
+namespace ipaudit {
+namespace {
+
+TEST(IntervalStore, TwoIntervalsOfOneNameInOneRunBothSurvive) {
+    unit::TempDir data;
+    MemoryBudget budget(std::size_t{1} << 30);
+    store::IntervalStore writer(data.path(), store::IntervalStore::Existing::kReplaceEarlierRuns);
+    const fs::path first = writer.write(*sample_interval(budget));
+    const fs::path second = writer.write(*sample_interval(budget));
+    EXPECT_NE(first, second);
+    EXPECT_TRUE(fs::exists(first));
+    EXPECT_TRUE(fs::exists(second));
+    EXPECT_EQ(second.filename().string(), first.stem().string() + "-2.db");
+}
+
+TEST(IntervalStore, AnImportReplacesAnEarlierRunsFileButLiveCaptureKeepsIt) {
+    unit::TempDir data;
+    MemoryBudget budget(std::size_t{1} << 30);
+    const fs::path earlier =
+        store::IntervalStore(data.path(), store::IntervalStore::Existing::kKeep).write(*sample_interval(budget));
+
+    // Re-importing the same capture: the same name, replaced (imports are idempotent).
+    store::IntervalStore import(data.path(), store::IntervalStore::Existing::kReplaceEarlierRuns);
+    EXPECT_EQ(import.write(*sample_interval(budget)), earlier);
+
+    // A live daemon restarted within the same second never replaces what is there.
+    store::IntervalStore live(data.path(), store::IntervalStore::Existing::kKeep);
+    const fs::path kept = live.write(*sample_interval(budget));
+    EXPECT_NE(kept, earlier);
+    EXPECT_TRUE(fs::exists(earlier));
+}
+
+}  // namespace
+}  // namespace ipaudit
