@@ -40,9 +40,11 @@ po::options_description shared_options() {
         ("snaplen,s", po::value<int>()->value_name("BYTES"),
          "Bytes captured per packet, 64..262144 (default 256: headers only; IP lengths come from headers).")
         ("no-promisc", po::bool_switch(), "Do not put interfaces into promiscuous mode.")
-        ("buffer-size", po::value<int>()->value_name("MIB"), "Kernel capture buffer per interface in MiB (default 32).")
+        ("buffer-size", po::value<int>()->value_name("MIB"), "Kernel capture buffer per interface in MiB, 1..2047 (default 32).")
         ("foreground", po::bool_switch(), "Stay in the foreground and log to stderr (the default).")
-        ("daemon", po::bool_switch(), "Detach from the terminal and log to syslog.")
+        ("daemon", po::bool_switch(),
+         "Detach from the terminal and log to syslog. Relative paths (-c, -d, -r, --pidfile) are taken "
+         "from the directory ipauditd was started in.")
         ("pidfile", po::value<std::string>()->value_name("FILE"), "Write the process id to FILE (locked while running).")
         ("user,u", po::value<std::string>()->value_name("USER"),
          "After opening the capture, drop root privileges to USER (who must be able to write the data directory).")
@@ -103,15 +105,23 @@ T get_or(const po::variables_map& vm, const char* name, T fallback) {
     return vm.count(name) ? vm[name].as<T>() : fallback;
 }
 
-Config build_config(const po::variables_map& vm) {
+// `path` made absolute against `working_dir`: --daemon changes to "/" and a SIGHUP re-reads the
+// command line there, so a relative path would later name another file.
+std::filesystem::path absolute_from(const std::filesystem::path& working_dir, const std::string& path) {
+    return path.empty() ? std::filesystem::path{} : working_dir / path;  // `/` keeps an absolute path as is
+}
+
+Config build_config(const po::variables_map& vm, const std::set<std::string>& from_command_line,
+                    const std::filesystem::path& working_dir) {
     Config c;
-    if (vm.count("config")) c.config_file = vm["config"].as<std::string>();
+    if (vm.count("config")) c.config_file = absolute_from(working_dir, vm["config"].as<std::string>());
     for (const auto& i : get_or<std::vector<std::string>>(vm, "interface", {})) c.interfaces.push_back(i);
-    for (const auto& r : get_or<std::vector<std::string>>(vm, "read", {})) c.read_files.emplace_back(r);
+    for (const auto& r : get_or<std::vector<std::string>>(vm, "read", {})) c.read_files.push_back(absolute_from(working_dir, r));
     if (!c.interfaces.empty() && !c.read_files.empty())
         throw ConfigError("--interface and --read cannot be combined: capture live or import files");
-    c.data_dir = get_or<std::string>(vm, "data-dir", c.data_dir.string());
-    if (c.data_dir.empty()) throw ConfigError("--data-dir: must not be empty");
+    const std::string data_dir = get_or<std::string>(vm, "data-dir", c.data_dir.string());
+    if (data_dir.empty()) throw ConfigError("--data-dir: must not be empty");
+    c.data_dir = absolute_from(working_dir, data_dir);
 
     const auto local = get_or<std::vector<std::string>>(vm, "local", {});
     const auto other = get_or<std::vector<std::string>>(vm, "other", {});
@@ -132,11 +142,18 @@ Config build_config(const po::variables_map& vm) {
     if (c.snaplen < 64 || c.snaplen > 262144) throw ConfigError("--snaplen: must be 64..262144, not " + std::to_string(c.snaplen));
     c.promiscuous = !get_or<bool>(vm, "no-promisc", false);
     c.buffer_mib = get_or<int>(vm, "buffer-size", c.buffer_mib);
-    if (c.buffer_mib < 1 || c.buffer_mib > 4096) throw ConfigError("--buffer-size: must be 1..4096 MiB");
+    // libpcap takes the size in bytes as an int: 2048 MiB would overflow it.
+    if (c.buffer_mib < 1 || c.buffer_mib > 2047) throw ConfigError("--buffer-size: must be 1..2047 MiB");
     const bool fg = get_or<bool>(vm, "foreground", false);
     c.daemonize = get_or<bool>(vm, "daemon", false);
-    if (fg && c.daemonize) throw ConfigError("--foreground and --daemon contradict each other");
-    c.pidfile = get_or<std::string>(vm, "pidfile", "");
+    if (fg && c.daemonize) {
+        // The command line wins over the config file here too; only one source saying both is wrong.
+        const bool fg_cli = from_command_line.contains("foreground");
+        const bool daemon_cli = from_command_line.contains("daemon");
+        if (fg_cli == daemon_cli) throw ConfigError("--foreground and --daemon contradict each other");
+        c.daemonize = daemon_cli;
+    }
+    c.pidfile = absolute_from(working_dir, get_or<std::string>(vm, "pidfile", ""));
     c.user = get_or<std::string>(vm, "user", "");
     c.sensor = get_or<std::string>(vm, "sensor", "");
     if (c.sensor.empty()) {
@@ -236,10 +253,11 @@ std::set<std::string> given(const po::variables_map& vm) {
 
 // Builds the Config; a value check that fails on an option taken from the config file names the
 // file and line, like the checks made while reading it.
-Config finish(po::variables_map& vm, const Origins& origins, const std::set<std::string>& from_command_line) {
+Config finish(po::variables_map& vm, const Origins& origins, const std::set<std::string>& from_command_line,
+              const std::filesystem::path& working_dir) {
     try {
         po::notify(vm);
-        return build_config(vm);
+        return build_config(vm, from_command_line, working_dir);
     } catch (const po::error& e) {
         throw ConfigError(e.what());
     } catch (const NetworkSpecError& e) {
@@ -293,10 +311,10 @@ Config parse_config(const std::vector<std::string>& base_args, const std::string
     const auto from_command_line = given(vm);
     Origins origins;
     po::store(parse_config_text(file_text, name, shared_options(), origins), vm);
-    return finish(vm, origins, from_command_line);
+    return finish(vm, origins, from_command_line, std::filesystem::current_path());
 }
 
-ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
+ParsedCommandLine parse_command_line(int argc, const char* const* argv, const std::filesystem::path& working_dir) {
     const auto desc = all_options();
     po::variables_map vm;
     try {
@@ -316,15 +334,16 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     }
     const auto from_command_line = given(vm);
     Origins origins;
+    const std::filesystem::path base = working_dir.empty() ? std::filesystem::current_path() : working_dir;
     if (vm.count("config")) {
         const std::string path = vm["config"].as<std::string>();
-        std::ifstream in(path);
+        std::ifstream in(absolute_from(base, path));
         if (!in) throw ConfigError(path + ": cannot read the config file");
         std::stringstream text;
         text << in.rdbuf();
         po::store(parse_config_text(text.str(), path, shared_options(), origins), vm);
     }
-    out.config = finish(vm, origins, from_command_line);
+    out.config = finish(vm, origins, from_command_line, base);
     return out;
 }
 
@@ -365,7 +384,7 @@ SIGNALS
 
 EXIT STATUS
     0 success; 1 runtime failure (capture or data directory unusable, some input file could
-    not be read); 2 bad command line or config file.
+    not be read or was read only up to damage); 2 bad command line or config file.
 
 EXAMPLES
     ipauditd -i eth0 -l 192.168.0.0/16 -d /var/lib/ipaudit --daemon --user ipaudit

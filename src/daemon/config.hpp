@@ -20,6 +20,7 @@ public:
 
 enum class LogTarget { kAuto, kStderr, kSyslog };
 
+// Paths are absolute (see parse_command_line).
 struct Config {
     std::filesystem::path config_file;       // empty: none
     std::vector<std::string> interfaces;     // -i, live capture
@@ -32,7 +33,7 @@ struct Config {
     bool promiscuous = true;
     int buffer_mib = 32;
     bool daemonize = false;
-    std::filesystem::path pidfile;
+    std::filesystem::path pidfile;           // empty: none
     std::string user;
     std::string sensor;                      // default: host name
     std::uint64_t max_memory = std::uint64_t{1} << 30;
@@ -48,10 +49,14 @@ struct ParsedCommandLine {
     Config config;
 };
 
-// Parses argv and the config file it names (-c), command line winning. Throws ConfigError.
-[[nodiscard]] ParsedCommandLine parse_command_line(int argc, const char* const* argv);
-// Parses config file text as if read from `name` (for tests and reloads). Values already in
-// `base_args` (command-line style) win. Throws ConfigError naming `name`, line and problem.
+// Parses argv and the config file it names (-c), command line winning. Relative paths (-c, -r,
+// -d, --pidfile) are made absolute against `working_dir` (empty: the current directory), so
+// they keep naming the same files after --daemon's chdir("/"). Throws ConfigError.
+[[nodiscard]] ParsedCommandLine parse_command_line(int argc, const char* const* argv,
+                                                   const std::filesystem::path& working_dir = {});
+// Parses config file text as if read from `name` (for tests). Values already in `base_args`
+// (command-line style) win; relative paths are taken from the current directory. Throws
+// ConfigError naming `name`, line and problem.
 [[nodiscard]] Config parse_config(const std::vector<std::string>& base_args, const std::string& file_text,
                                   const std::string& name);
 

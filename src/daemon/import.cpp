@@ -1,14 +1,13 @@
 // ipauditd -r: import capture files in order, intervals on packet time.
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
 #include <string>
 
 #include "core/collector.hpp"
 #include "core/memory_budget.hpp"
+#include "daemon/capture_callback.hpp"
 #include "daemon/interval_writer.hpp"
 #include "daemon/pcap_handle.hpp"
 #include "daemon/process.hpp"
@@ -36,10 +35,11 @@ std::string with_commas(std::uint64_t n) {
     return digits;
 }
 
-// The one-line progress display of an import on a terminal (nothing off a terminal).
+// The one-line progress display of an import on a terminal (nothing off a terminal), drawn as
+// the log's status line so that a warning or error never runs into it.
 class Progress {
 public:
-    explicit Progress(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
+    Progress(bool enabled, Log& log) : enabled_(enabled && isatty(STDERR_FILENO)), log_(&log) {}
 
     void update(const std::string& file, std::int64_t offset, std::uintmax_t size, const Collector& c, std::uint64_t written) {
         if (!enabled_) return;
@@ -49,30 +49,24 @@ public:
         const double secs = std::chrono::duration<double>(now - started_).count();
         const double rate = secs > 0 ? static_cast<double>(c.packets_total()) / secs : 0;
         const double pct = size > 0 && offset >= 0 ? 100.0 * static_cast<double>(offset) / static_cast<double>(size) : 0;
-        std::fprintf(stderr, "\r\033[K%s: %3.0f%%  %s packets  %s/s  %s sessions  %s intervals written", file.c_str(), pct,
-                     with_commas(c.packets_total()).c_str(), with_commas(static_cast<std::uint64_t>(rate)).c_str(),
-                     with_commas(c.current_sessions()).c_str(), with_commas(written).c_str());
-        shown_ = true;
+        char line[512];
+        std::snprintf(line, sizeof line, "%s: %3.0f%%  %s packets  %s/s  %s sessions  %s intervals written", file.c_str(),
+                      pct, with_commas(c.packets_total()).c_str(), with_commas(static_cast<std::uint64_t>(rate)).c_str(),
+                      with_commas(c.current_sessions()).c_str(), with_commas(written).c_str());
+        log_->status(line);
     }
     void clear() {
-        if (shown_) std::fprintf(stderr, "\r\033[K");
-        shown_ = false;
+        if (enabled_) log_->clear_status();
     }
     [[nodiscard]] bool enabled() const noexcept { return enabled_; }
     [[nodiscard]] double seconds() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
 
 private:
     bool enabled_;
-    bool shown_ = false;
+    Log* log_;
     Clock::time_point started_ = Clock::now();
     Clock::time_point last_{};
 };
-
-void on_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
-    auto* collector = reinterpret_cast<Collector*>(user);
-    const std::int64_t ts_us = std::int64_t{header->ts.tv_sec} * 1'000'000 + header->ts.tv_usec;
-    collector->on_frame(ts_us, {bytes, header->caplen}, header->len);
-}
 
 }  // namespace
 
@@ -82,8 +76,8 @@ int run_import(const RunContext& context) {
     // Fail before reading gigabytes, not after the first interval.
     try {
         prepare_data_dir(cfg.data_dir, "");
-        if (::access((cfg.data_dir / "intervals").c_str(), W_OK) != 0)
-            throw ProcessError((cfg.data_dir / "intervals").string() + ": not writable: " + std::strerror(errno));
+        if (const std::string why = write_problem(cfg.data_dir / "intervals"); !why.empty())
+            throw ProcessError((cfg.data_dir / "intervals").string() + ": not writable: " + why);
     } catch (const ProcessError& e) {
         log.error(e.what());
         return kExitFailure;
@@ -92,14 +86,15 @@ int run_import(const RunContext& context) {
     auto run = std::make_shared<RunInfo>(RunInfo{cfg.sensor, join_paths(cfg.read_files), kVersionText});
     auto networks = std::make_shared<const LocalNetworks>(cfg.networks);
     // Offline, the writer may hold the reader back: a file can wait, no packet is lost.
-    IntervalWriter writer({cfg.data_dir, std::chrono::seconds(cfg.retry_s), 2}, log);
+    IntervalWriter writer({cfg.data_dir, std::chrono::seconds(cfg.retry_s), 2, false}, log);
     Collector collector({cfg.interval_s, cfg.carry_window_s}, budget, run, networks,
                         [&](std::unique_ptr<IntervalData> iv) { writer.submit(std::move(iv)); });
-    Progress progress(!cfg.quiet);
+    Progress progress(!cfg.quiet, log);
+    CaptureTarget target(collector);
 
-    int failed_files = 0;
+    int failed_files = 0;   // could not be opened
+    int damaged_files = 0;  // read up to damage: what came before is imported, the rest lost
     bool interrupted = false;
-    std::int64_t last_ts_us = 0;
     for (const auto& path : cfg.read_files) {
         std::unique_ptr<PcapHandle> handle;
         try {
@@ -123,8 +118,8 @@ int run_import(const RunContext& context) {
             const u_char* data = nullptr;
             const int rc = pcap_next_ex(handle->get(), &header, &data);
             if (rc == 1) {
-                on_packet(reinterpret_cast<u_char*>(&collector), header, data);
-                last_ts_us = std::int64_t{header->ts.tv_sec} * 1'000'000 + header->ts.tv_usec;
+                deliver_frame(target, *header, data);
+                if (target.error) break;
                 if ((++records & 0x3FFF) == 0) {
                     progress.update(path.filename().string(), handle->file_offset(), size, collector, writer.written());
                     if (signals::stop_requested()) {
@@ -136,15 +131,23 @@ int run_import(const RunContext& context) {
                 continue;
             }
             if (rc == PCAP_ERROR_BREAK) break;  // end of file
-            progress.clear();
-            log.warning(path.string() + ": stopped after " + std::to_string(records) + " packets at byte offset " +
-                        std::to_string(handle->file_offset()) + ": " + handle->last_error() +
-                        " (everything before was imported)");
+            ++damaged_files;
+            log.error(path.string() + ": stopped after " + std::to_string(records) + " packets at byte offset " +
+                      std::to_string(handle->file_offset()) + ": " + handle->last_error() +
+                      " (everything before was imported)");
             break;
         }
-        if (interrupted || !writer.last_error().empty()) break;
+        if (interrupted || target.error || !writer.last_error().empty()) break;
     }
-    collector.finish(last_ts_us, interrupted, false);
+    if (target.error) log.error("import stopped: " + describe(target.error) + "; writing the intervals read so far");
+    // Even after an error, what was read is finished and written: intervals are never lost
+    // because a later packet could not be accounted.
+    try {
+        collector.finish(target.last_ts_us, interrupted || target.error != nullptr, false);
+    } catch (const std::exception& e) {
+        log.error(std::string("cannot finish the last interval: ") + e.what());
+        target.error = std::current_exception();
+    }
     const std::size_t lost = writer.stop(std::chrono::seconds(0));
     progress.clear();
     const std::string write_error = writer.last_error();
@@ -152,13 +155,15 @@ int run_import(const RunContext& context) {
 
     if (progress.enabled()) {
         std::fprintf(stderr,
-                     "Imported %s packets from %zu file(s) in %.1f s into %s interval file(s) under %s/intervals.%s%s\n",
+                     "Imported %s packets from %zu file(s) in %.1f s into %s interval file(s) under %s/intervals.%s%s%s\n",
                      with_commas(collector.packets_total()).c_str(), cfg.read_files.size() - static_cast<std::size_t>(failed_files),
                      progress.seconds(), with_commas(writer.written()).c_str(), cfg.data_dir.c_str(),
                      failed_files ? " Some files could not be read (see above)." : "",
+                     damaged_files ? " Some files were read only up to damage (see above)." : "",
                      interrupted ? " Interrupted: the last interval is marked partial." : "");
     }
-    return failed_files > 0 || lost > 0 || !write_error.empty() ? kExitFailure : kExitOk;
+    const bool failed = failed_files > 0 || damaged_files > 0 || target.error || lost > 0 || !write_error.empty();
+    return failed ? kExitFailure : kExitOk;
 }
 
 }  // namespace ipaudit

@@ -1,13 +1,17 @@
-// IntervalWriter: queue, write, retry, and error reporting once per change of state.
+// IntervalWriter: queue, write, retry rounds, and each error logged once per interval and problem.
 #include "daemon/interval_writer.hpp"
 
 #include <exception>
 
-#include "store/interval_file.hpp"
+#include "store/interval_store.hpp"
 
 namespace ipaudit {
 
-IntervalWriter::IntervalWriter(Options options, Log& log) : options_(std::move(options)), log_(&log) {
+IntervalWriter::IntervalWriter(Options options, Log& log)
+    : options_(std::move(options)),
+      store_(options_.data_dir, options_.block_when_pending > 0 ? store::IntervalStore::Existing::kReplaceEarlierRuns
+                                                                : store::IntervalStore::Existing::kKeep),
+      log_(&log) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -19,7 +23,7 @@ void IntervalWriter::submit(std::unique_ptr<IntervalData> interval) {
     std::unique_lock lock(mutex_);
     if (options_.block_when_pending > 0)
         room_.wait(lock, [&] { return queue_.size() < options_.block_when_pending || !last_error_.empty(); });
-    queue_.push_back(std::move(interval));
+    queue_.push_back({std::move(interval), {}});
     wake_.notify_one();
 }
 
@@ -55,62 +59,73 @@ std::string IntervalWriter::last_error() const {
     return last_error_;
 }
 
-bool IntervalWriter::write_one(const IntervalData& interval) {
-    std::string error;
+std::string IntervalWriter::write_one(const IntervalData& interval) {
     try {
         const auto started = std::chrono::steady_clock::now();
-        const auto path = store::write_interval_file(interval, options_.data_dir);
+        const auto path = store_.write(interval);  // only this thread touches store_
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-        std::string recovered;
         {
             std::lock_guard lock(mutex_);
             ++written_;
-            if (!last_error_.empty()) recovered = last_error_;
-            last_error_.clear();
         }
-        if (!recovered.empty()) log_->info("writing works again (" + options_.data_dir.string() + ")");
-        log_->info("wrote " + path.string() + ": " + std::to_string(interval.sessions.size()) + " sessions, " +
-                   std::to_string(interval.packets) + " packets in " + std::to_string(ms.count()) + " ms");
+        if (options_.log_each_write)
+            log_->info("wrote " + path.string() + ": " + std::to_string(interval.sessions.size()) + " sessions, " +
+                       std::to_string(interval.packets) + " packets in " + std::to_string(ms.count()) + " ms");
         if (interval.overflow_packets > 0)
             log_->warning(path.string() + ": session memory (--max-memory) was full: " +
                           std::to_string(interval.overflow_packets) + " packets (" +
                           std::to_string(interval.overflow_bytes) +
                           " bytes) of new sessions are counted only as overflow in this interval");
-        return true;
+        return {};
     } catch (const std::exception& e) {
-        error = e.what();
+        return e.what();
     }
-    bool changed = false;
-    std::size_t waiting = 0;
-    {
-        std::lock_guard lock(mutex_);
-        changed = error != last_error_;
-        last_error_ = error;
-        waiting = queue_.size();
-    }
-    room_.notify_all();
-    if (options_.block_when_pending > 0) return false;  // offline import: the caller reports and stops
-    if (changed)  // once per change of state, not once per retry
-        log_->error("cannot write interval: " + error + "; " + std::to_string(waiting) +
-                    " interval(s) kept in memory, retrying every " + std::to_string(options_.retry.count()) + " s");
-    return false;
 }
 
 void IntervalWriter::run() {
     std::unique_lock lock(mutex_);
+    // Logs without holding mutex_: submit() (the capture thread) must never wait for the log.
+    const auto log_unlocked = [&](Log::Level level, const std::string& message) {
+        lock.unlock();
+        log_->write(level, message);
+        lock.lock();
+    };
     for (;;) {
         wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping with nothing left
-        IntervalData* next = queue_.front().get();
-        lock.unlock();
-        const bool ok = write_one(*next);
-        lock.lock();
-        if (ok) {
-            queue_.pop_front();  // frees the session table and its budget
+        // One round tries every waiting interval, oldest first. One that cannot be written (its
+        // day directory unwritable, say) must not hold back the others; the ones that fail stay
+        // at the front, in order. Entries keep their address while unlocked: submit() only
+        // appends to the deque, and only this thread removes.
+        std::size_t kept = 0;  // queue_[0, kept) failed in this round
+        while (kept < queue_.size()) {
+            const IntervalData& interval = *queue_[kept].interval;
+            lock.unlock();
+            const std::string error = write_one(interval);
+            lock.lock();
+            if (error.empty()) {
+                queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(kept));  // frees its session table and budget
+                room_.notify_all();
+                continue;
+            }
+            last_error_ = error;
             room_.notify_all();
+            if (options_.block_when_pending > 0) return;  // offline import: fail fast, reported by the caller
+            Pending& failed = queue_[kept++];
+            if (failed.reported_error != error) {  // once per interval and problem, not once per retry
+                failed.reported_error = error;
+                log_unlocked(Log::Level::kError, "cannot write interval: " + error + "; " + std::to_string(queue_.size()) +
+                                                     " interval(s) kept in memory, retrying every " +
+                                                     std::to_string(options_.retry.count()) + " s");
+            }
+        }
+        if (kept == 0) {
+            if (!last_error_.empty()) {
+                last_error_.clear();
+                log_unlocked(Log::Level::kInfo, "writing works again (" + options_.data_dir.string() + ")");
+            }
             continue;
         }
-        if (options_.block_when_pending > 0) return;  // offline import: fail fast, reported by the caller
         if (stopping_ && std::chrono::steady_clock::now() >= give_up_at_) return;
         const auto deadline = stopping_ ? std::min(give_up_at_, std::chrono::steady_clock::now() + options_.retry)
                                         : std::chrono::steady_clock::now() + options_.retry;

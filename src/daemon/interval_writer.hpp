@@ -13,6 +13,7 @@
 
 #include "core/interval_data.hpp"
 #include "daemon/log.hpp"
+#include "store/interval_store.hpp"
 
 namespace ipaudit {
 
@@ -23,6 +24,9 @@ public:
         std::chrono::seconds retry{10};
         // Offline import may wait for the writer (no packet can be lost); live capture never does.
         std::size_t block_when_pending = 0;  // 0: never block
+        // Log each file written (info): a daemon's record. An import leaves it off: its summary
+        // counts the files, and a line per file would break up its progress line.
+        bool log_each_write = true;
     };
 
     IntervalWriter(Options options, Log& log);
@@ -35,23 +39,35 @@ public:
 
     // Writes everything pending, retrying for at most `patience` after errors, then stops the
     // thread. Returns how many intervals could not be written (and were logged as lost).
+    // After an error, every retry tries each waiting interval in order, so one that cannot be
+    // written never holds back the others.
     std::size_t stop(std::chrono::seconds patience);
 
     [[nodiscard]] std::uint64_t written() const;
     [[nodiscard]] std::size_t pending() const;
-    // Offline import gives up on the first failure; the reason is kept here.
+    // The latest write error, until a retry leaves nothing unwritten. Offline import gives up on
+    // the first failure; the reason is kept here.
     [[nodiscard]] std::string last_error() const;
 
 private:
+    struct Pending {
+        std::unique_ptr<IntervalData> interval;
+        std::string reported_error;  // logged for this interval already: not again on every retry
+    };
+
     void run();
-    bool write_one(const IntervalData& interval);
+    // Writes one interval; returns the error, empty on success. Call without holding mutex_.
+    std::string write_one(const IntervalData& interval);
 
     Options options_;
+    // Offline imports replace files of earlier runs (re-import is idempotent); live capture
+    // never replaces; no run replaces its own files.
+    store::IntervalStore store_;
     Log* log_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::condition_variable room_;
-    std::deque<std::unique_ptr<IntervalData>> queue_;
+    std::deque<Pending> queue_;  // only the writer thread removes entries
     bool stopping_ = false;
     std::chrono::steady_clock::time_point give_up_at_{};
     std::uint64_t written_ = 0;

@@ -1,5 +1,6 @@
 // ipauditd: entry point. Maps every error to one clear message and an exit code.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "daemon/config.hpp"
@@ -10,8 +11,10 @@
 int main(int argc, char** argv) {
     using namespace ipaudit;
     ParsedCommandLine parsed;
+    std::filesystem::path working_dir;
     try {
-        parsed = parse_command_line(argc, argv);
+        working_dir = std::filesystem::current_path();
+        parsed = parse_command_line(argc, argv, working_dir);
     } catch (const ConfigError& e) {
         std::cerr << "ipauditd: " << e.what() << '\n';
         return kExitUsage;
@@ -37,7 +40,7 @@ int main(int argc, char** argv) {
     if (cfg.quiet) log.set_threshold(Log::Level::kWarning);
     signals::install();
 
-    RunContext context{cfg, std::vector<std::string>(argv, argv + argc), &log};
+    RunContext context{cfg, std::vector<std::string>(argv, argv + argc), working_dir, &log};
     try {
         return cfg.read_files.empty() ? run_live(context) : run_import(context);
     } catch (const std::exception& e) {

@@ -9,6 +9,8 @@
 #include "core/collector.hpp"
 #include "core/interval_clock.hpp"
 #include "core/memory_budget.hpp"
+#include "daemon/capture_callback.hpp"
+#include "daemon/capture_counters.hpp"
 #include "daemon/interval_writer.hpp"
 #include "daemon/pcap_handle.hpp"
 #include "daemon/process.hpp"
@@ -23,45 +25,11 @@ std::int64_t wall_clock_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-void on_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
-    auto* collector = reinterpret_cast<Collector*>(user);
-    const std::int64_t ts_us = std::int64_t{header->ts.tv_sec} * 1'000'000 + header->ts.tv_usec;
-    collector->on_frame(ts_us, {bytes, header->caplen}, header->len);
-}
-
 std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
     return out;
 }
-
-// libpcap's counters are totals since open; each interval records its own share.
-class CounterDeltas {
-public:
-    explicit CounterDeltas(const std::vector<PcapHandle>& handles) : handles_(&handles) {}
-    CaptureCounters next() {
-        CaptureCounters total{true, 0, 0, 0};
-        for (const auto& h : *handles_) {
-            const auto c = h.counters();
-            total.received += c.received;
-            total.dropped += c.dropped;
-            total.if_dropped += c.if_dropped;
-        }
-        // libpcap's counters are 32-bit on Linux and wrap: unsigned subtraction of the 32-bit
-        // values gives the right delta across one wrap.
-        CaptureCounters delta{true, wrap_delta(total.received, last_.received), wrap_delta(total.dropped, last_.dropped),
-                              wrap_delta(total.if_dropped, last_.if_dropped)};
-        last_ = total;
-        return delta;
-    }
-
-private:
-    static std::uint64_t wrap_delta(std::uint64_t now, std::uint64_t before) {
-        return static_cast<std::uint32_t>(static_cast<std::uint32_t>(now) - static_cast<std::uint32_t>(before));
-    }
-    const std::vector<PcapHandle>* handles_;
-    CaptureCounters last_{};
-};
 
 // SIGHUP: re-read the config file; only the networks can change without a restart.
 void reload(const RunContext& context, Collector& collector, Log& log) {
@@ -72,7 +40,7 @@ void reload(const RunContext& context, Collector& collector, Log& log) {
     try {
         std::vector<const char*> argv;
         for (const auto& a : context.argv) argv.push_back(a.c_str());
-        const ParsedCommandLine parsed = parse_command_line(static_cast<int>(argv.size()), argv.data());
+        const ParsedCommandLine parsed = parse_command_line(static_cast<int>(argv.size()), argv.data(), context.working_dir);
         const Config& fresh = parsed.config;
         collector.set_local_networks(std::make_shared<const LocalNetworks>(fresh.networks));
         log.info("SIGHUP: reloaded " + context.config.config_file.string() + "; local networks now '" +
@@ -129,12 +97,21 @@ int run_live(const RunContext& context) {
     Collector collector({cfg.interval_s, cfg.carry_window_s}, budget, run,
                         std::make_shared<const LocalNetworks>(cfg.networks),
                         [&](std::unique_ptr<IntervalData> iv) { writer.submit(std::move(iv)); });
-    CounterDeltas deltas(handles);
-    (void)deltas.next();
-    collector.set_capture_probe([&] { return deltas.next(); });
+    CaptureCounterTotals counters(handles);
+    (void)counters.since_last_call();  // the first interval counts from here
+    collector.set_capture_probe([&] { return counters.since_last_call(); });
     collector.start_live(wall_clock_us());
     log.info(std::string(kVersionText) + " capturing on " + join(cfg.interfaces) + " into " + cfg.data_dir.string() +
              " (interval " + std::to_string(cfg.interval_s) + " s, local networks '" + cfg.networks.local().text() + "')");
+    if (cfg.networks.local().empty())
+        log.warning("no local networks configured: every host counts as remote; see --local");
+    // Checked as the user that writes (after dropping root): a data directory below a directory
+    // that user cannot enter, or on a read-only file system, would otherwise surface only when
+    // the first interval ends. Capture goes on: intervals wait in memory and writes are retried.
+    if (const std::string why = write_problem(cfg.data_dir / "intervals"); !why.empty())
+        log.error((cfg.data_dir / "intervals").string() + ": not writable by user " + effective_user_name() + " (" + why +
+                  "); capturing anyway, intervals wait in memory and writing is retried every " +
+                  std::to_string(cfg.retry_s) + " s");
     detach_finished(detached_ready);
 
     std::vector<pollfd> fds;
@@ -143,12 +120,14 @@ int run_live(const RunContext& context) {
     std::size_t alive_count = handles.size();
     int exit_code = kExitOk;
     bool rotate_pending = false;
+    CaptureTarget target(collector);
     const auto dispatch_all = [&] {
-        for (std::size_t i = 0; i < handles.size(); ++i) {
+        for (std::size_t i = 0; i < handles.size() && !target.error; ++i) {
             if (!alive[i]) continue;
             collector.set_link_type(handles[i].link_type());
+            target.handle = handles[i].get();
             // Non-blocking: returns what the kernel buffer holds (possibly nothing) at once.
-            const int n = pcap_dispatch(handles[i].get(), -1, on_packet, reinterpret_cast<u_char*>(&collector));
+            const int n = pcap_dispatch(handles[i].get(), -1, capture_callback, reinterpret_cast<u_char*>(&target));
             if (n == PCAP_ERROR) {
                 log.error(handles[i].name() + ": capture failed: " + handles[i].last_error());
                 alive[i] = false;
@@ -157,9 +136,20 @@ int run_live(const RunContext& context) {
             }
         }
     };
+    // libpcap's 32-bit counters can wrap within an interval: sampled every second, no wrap goes unnoticed.
+    auto next_sample = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     for (;;) {
         poll(fds.data(), fds.size(), 250);
         dispatch_all();
+        if (target.error) {
+            log.error("capture stopped: " + describe(target.error) + "; writing the current interval and exiting");
+            exit_code = kExitFailure;
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= next_sample) {
+            counters.sample();
+            next_sample = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        }
         const std::int64_t now = wall_clock_us();
         const signals::Requests req = signals::take();
         if (req.stop) break;
@@ -184,20 +174,24 @@ int run_live(const RunContext& context) {
     // only when the block fills or the capture timeout retires it: read until every frame the
     // kernel counted has been seen, for at most two timeouts.
     const auto kernel_backlog = [&] {
-        std::uint32_t accepted = 0;  // 32-bit, like libpcap's counters
-        for (std::size_t i = 0; i < handles.size(); ++i) {
+        for (std::size_t i = 0; i < handles.size(); ++i)
             if (!alive[i]) return false;  // a failed handle's count can never be reached
-            const auto c = handles[i].counters();
-            accepted += static_cast<std::uint32_t>(c.received - c.dropped);
-        }
-        return accepted != static_cast<std::uint32_t>(collector.packets_total());
+        counters.sample();
+        const CaptureCounters total = counters.totals();
+        return total.received - total.dropped != collector.packets_total();
     };
     const auto drain_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
-    while (alive_count > 0 && kernel_backlog() && std::chrono::steady_clock::now() < drain_until) {
+    while (!target.error && alive_count > 0 && kernel_backlog() && std::chrono::steady_clock::now() < drain_until) {
         poll(fds.data(), fds.size(), 50);
         dispatch_all();
     }
-    collector.finish(wall_clock_us(), true, false);
+    // After a failure too: the interval in progress is written, not lost with the process.
+    try {
+        collector.finish(wall_clock_us(), true, false);
+    } catch (const std::exception& e) {
+        log.error(std::string("cannot finish the current interval: ") + e.what());
+        exit_code = kExitFailure;
+    }
     // At shutdown, give a failing disk a little time before reporting what is lost.
     if (writer.stop(std::chrono::seconds(15)) > 0) exit_code = kExitFailure;
     log.info("stopped after " + std::to_string(collector.packets_total()) + " packets, " +

@@ -29,6 +29,8 @@ void Log::write(Level level, std::string_view message) {
         syslog(priority, "%.*s", static_cast<int>(message.size()), message.data());
         return;
     }
+    if (status_shown_) std::fputs("\r\033[K", stderr);
+    status_shown_ = false;
     const char* tag = level == Level::kError ? "error: " : level == Level::kWarning ? "warning: " : "";
     const std::time_t now = std::time(nullptr);
     std::tm tm{};
@@ -36,6 +38,19 @@ void Log::write(Level level, std::string_view message) {
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
     std::fprintf(stderr, "%s %s: %s%.*s\n", stamp, ident_.c_str(), tag, static_cast<int>(message.size()), message.data());
+}
+
+void Log::status(std::string_view line) {
+    std::lock_guard lock(mutex_);
+    std::fprintf(stderr, "\r\033[K%.*s", static_cast<int>(line.size()), line.data());
+    std::fflush(stderr);
+    status_shown_ = true;
+}
+
+void Log::clear_status() {
+    std::lock_guard lock(mutex_);
+    if (status_shown_) std::fputs("\r\033[K", stderr);
+    status_shown_ = false;
 }
 
 }  // namespace ipaudit

@@ -22,6 +22,10 @@ public:
     void info(std::string_view message) { write(Level::kInfo, message); }
     void write(Level level, std::string_view message);
     void switch_to(Sink sink);
+    // A status line on stderr (the import's progress on a terminal), redrawn in place. Every
+    // message erases it first, so messages never run into it; the next status() redraws it.
+    void status(std::string_view line);
+    void clear_status();
     // Messages less important than `level` are dropped (--quiet keeps warnings and errors).
     void set_threshold(Level level) { threshold_ = level; }
 
@@ -29,6 +33,7 @@ private:
     std::mutex mutex_;
     Sink sink_;
     Level threshold_ = Level::kInfo;
+    bool status_shown_ = false;
     std::string ident_;
 };
 

@@ -26,7 +26,13 @@ PcapHandle PcapHandle::open_live(const std::string& interface, const LiveOptions
     // Batches of packets per wakeup (no immediate mode): fewer syscalls, and a short timeout
     // keeps the interval clock and signal checks responsive.
     pcap_set_timeout(raw, 250);
-    pcap_set_buffer_size(raw, options.buffer_mib << 20);
+    // libpcap takes bytes as an int, and silently keeps its default for a value <= 0 (as an
+    // overflowed shift would give): refuse what does not fit rather than capture with 2 MiB.
+    if (options.buffer_mib < 1 || options.buffer_mib > kMaxBufferMib)
+        throw CaptureError(interface + ": buffer size " + std::to_string(options.buffer_mib) + " MiB is not 1.." +
+                           std::to_string(kMaxBufferMib));
+    if (pcap_set_buffer_size(raw, options.buffer_mib << 20) != 0)
+        throw CaptureError(interface + ": cannot set the buffer size: " + pcap_geterr(raw));
     pcap_set_immediate_mode(raw, 0);
     pcap_set_tstamp_precision(raw, PCAP_TSTAMP_PRECISION_MICRO);
     const int rc = pcap_activate(raw);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -18,10 +19,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The largest kernel buffer libpcap can be asked for: its size in bytes must fit an int.
+inline constexpr int kMaxBufferMib = 2047;
+static_assert((std::int64_t{kMaxBufferMib} << 20) <= std::numeric_limits<int>::max());
+
 struct LiveOptions {
     int snaplen = 256;
     bool promiscuous = true;
-    int buffer_mib = 32;
+    int buffer_mib = 32;  // 1..kMaxBufferMib
     std::string filter;
 };
 

@@ -75,8 +75,20 @@ void detach_finished(int ready_fd) noexcept {
 }
 
 PidFile::PidFile(const std::filesystem::path& path) : path_(path) {
-    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw ProcessError(path.string() + ": cannot open pid file: " + errno_text());
+    // Opened as root, often in a directory others can write (/tmp, a misconfigured /run): a
+    // symbolic or hard link planted there must not make root truncate some other file.
+    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd_ < 0) {
+        const int err = errno;
+        if (err == ELOOP) throw ProcessError(path.string() + ": pid file is a symbolic link; refusing to follow it");
+        throw ProcessError(path.string() + ": cannot open pid file: " + std::strerror(err));
+    }
+    struct stat st {};
+    if (fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+        close(fd_);
+        fd_ = -1;
+        throw ProcessError(path.string() + ": pid file is not a regular file with a single link; refusing to use it");
+    }
     if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
         char buf[32] = {};
         const ssize_t n = pread(fd_, buf, sizeof buf - 1, 0);
@@ -119,15 +131,31 @@ void PidFile::release() noexcept {
 void prepare_data_dir(const std::filesystem::path& dir, const std::string& user) {
     for (const auto& d : {dir, dir / "intervals"}) {
         std::error_code ec;
-        std::filesystem::create_directories(d, ec);
+        const bool created = std::filesystem::create_directories(d, ec);
         if (ec) throw ProcessError(d.string() + ": cannot create data directory: " + ec.message());
+        // Interval files are sensitive, so a new directory is private; an existing one keeps
+        // the mode its administrator chose.
+        if (created && chmod(d.c_str(), 0750) != 0)
+            throw ProcessError(d.string() + ": cannot set the data directory's mode to 0750: " + errno_text());
         if (!user.empty()) {
             const UserIds ids = lookup_user(user);
             if (chown(d.c_str(), ids.uid, ids.gid) != 0)
                 throw ProcessError(d.string() + ": cannot give the data directory to " + user + ": " + errno_text());
         }
-        chmod(d.c_str(), 0750);
     }
+}
+
+std::string write_problem(const std::filesystem::path& dir) {
+    // access() checks the real ids, which are the effective ones once privileges are dropped
+    // (and for root it still reports a read-only file system).
+    if (::access(dir.c_str(), W_OK | X_OK) == 0) return {};
+    return errno_text();
+}
+
+std::string effective_user_name() {
+    const uid_t uid = geteuid();
+    const passwd* pw = getpwuid(uid);
+    return pw != nullptr ? std::string(pw->pw_name) : "uid " + std::to_string(uid);
 }
 
 void drop_privileges(const std::string& user) {

@@ -24,7 +24,8 @@ void detach_finished(int ready_fd) noexcept;
 class PidFile {
 public:
     PidFile() = default;
-    // Throws ProcessError if another process holds the lock (naming its pid) or on I/O errors.
+    // Throws ProcessError if another process holds the lock (naming its pid), if `path` is a
+    // symbolic link or not a regular file with one link, or on I/O errors.
     explicit PidFile(const std::filesystem::path& path);
     // Writes the current pid again: after detach_from_terminal(), whose child inherits the lock.
     void write_pid();
@@ -41,8 +42,14 @@ private:
     int fd_ = -1;
 };
 
-// Makes `dir` (and DIR/intervals) exist with mode 0750, owned by `user` when one is given.
+// Makes `dir` and DIR/intervals exist, owned by `user` when one is given. Directories it creates
+// get mode 0750; existing ones keep theirs. Throws ProcessError.
 void prepare_data_dir(const std::filesystem::path& dir, const std::string& user);
+
+// Empty when the calling process may create files in `dir`; otherwise the reason (strerror).
+[[nodiscard]] std::string write_problem(const std::filesystem::path& dir);
+// The effective user's name (or "uid N"), for messages about permissions.
+[[nodiscard]] std::string effective_user_name();
 
 // setgroups/setgid/setuid to `user`, then checks that root cannot be regained. Throws ProcessError.
 void drop_privileges(const std::string& user);

@@ -1,6 +1,7 @@
 // What both run modes (file import, live capture) share: config, log, and the output side.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ inline constexpr const char* kVersionText = "ipaudit " IPAUDIT_VERSION;
 struct RunContext {
     Config config;
     std::vector<std::string> argv;  // to re-read the config on SIGHUP
+    std::filesystem::path working_dir;  // where ipauditd started: relative paths in argv are from here
     Log* log;
 };
 

@@ -3,7 +3,11 @@
 caller sees it); SIGTERM writes the partial interval and removes the pid file; with --user
 nobody the process runs as nobody with no capabilities, the data directory is handed to nobody,
 and interval files are still written (the pid file may stay behind after dropping root, as
-documented, but no longer locks anyone out).
+documented, but no longer locks anyone out). Relative -c, -d and --pidfile keep naming the same
+files after --daemon changes to "/", also when SIGHUP re-reads the config file. A pid file that
+is a symbolic link is refused. An existing data directory keeps its mode; one the --user cannot
+write is reported at start naming the user, capture goes on, and the waiting interval is written
+once the directory is reachable. Without --local a warning says every host counts as remote.
 
 usage: daemon_mode.py IPAUDITD IPAUDIT
 """
@@ -16,7 +20,7 @@ import sys
 import time
 
 import livelib as L
-from livelib import B_V4, check
+from livelib import A_V4, B_V4, check
 
 
 def read_pid(path):
@@ -158,6 +162,85 @@ def main():
         check(pid3 != pid and running(pid3), f"the pid file now names the new instance ({pid3})")
         terminate(pid3)
         check(not os.path.exists(pidfile2), "run as root, the new instance removes the pid file at exit")
+
+    # 5. Relative paths with --daemon, which changes to "/": taken from the starting directory,
+    #    also when SIGHUP re-reads the (relative) config file.
+    conf = os.path.join(work, "relative.conf")
+    with open(conf, "w") as f:
+        f.write(f"local = {A_V4}/32\nsensor = relative\n")
+    argv = [ipauditd, "-i", pair.if_a, "--interval", "86400", "-c", "relative.conf", "-d", "rel-data", "--pidfile",
+            "rel.pid", "--daemon"]
+    r = pair.run(pair.a, argv, timeout=15, cwd=work)
+    check(r.returncode == 0, f"relative -c/-d/--pidfile with --daemon: exit 0 ({r.returncode}: {r.stderr.strip()})")
+    rel_pidfile, rel_data = os.path.join(work, "rel.pid"), os.path.join(work, "rel-data")
+    pid = read_pid(rel_pidfile)
+    daemons.append(pid)
+    pair.traffic(pair.a, "udp-oneway", B_V4, 7001, 60, 1)
+    time.sleep(0.4)
+    os.kill(pid, signal.SIGUSR1)
+    L.wait_for(lambda: L.interval_files(rel_data), 10, "an interval file under the relative data directory")
+    with open(conf, "w") as f:
+        f.write(f"local = {B_V4}/32\nsensor = relative\n")
+    os.kill(pid, signal.SIGHUP)
+    time.sleep(1.1)  # another second: each SIGUSR1 then closes an interval at once
+    os.kill(pid, signal.SIGUSR1)  # closes the interval opened before the reload
+    L.wait_for(lambda: len(L.interval_files(rel_data)) >= 2, 10, "the second interval file")
+    terminate(pid)  # writes the interval opened after the reload
+    files = L.interval_files(rel_data)
+    metas = [L.dump(ipaudit, f)[0] for f in files]
+    check(len(metas) == 3 and all(m["sensor"] == "relative" for m in metas),
+          f"relative: 3 files, written where the relative -d pointed, options from the relative -c ({len(metas)})")
+    if len(metas) == 3:
+        nets = [m["local_networks"] for m in metas]
+        check(nets[0].startswith(A_V4) and nets[1].startswith(A_V4) and nets[2].startswith(B_V4),
+              f"SIGHUP after chdir re-read the relative config file: new local networks from the next interval ({nets})")
+    check(not os.path.exists(rel_pidfile), "the relative pid file is removed at exit")
+    check(not os.path.exists("/rel-data") and not os.path.exists("/rel.pid"), "nothing written relative to /")
+
+    # 6. A pid file that is a symbolic link (planted in a shared directory, say) is refused:
+    #    root never truncates the file it points to.
+    victim, link = os.path.join(work, "victim"), os.path.join(work, "link.pid")
+    with open(victim, "w") as f:
+        f.write("precious\n")
+    os.symlink(victim, link)
+    r = pair.run(pair.a, base + ["-d", os.path.join(work, "data-link"), "--daemon", "--pidfile", link], timeout=15)
+    if r.returncode == 0:  # wrongly started: stop it
+        text = L.read(victim).strip()
+        if text.isdigit():
+            daemons.append(int(text))
+    check(r.returncode == 1 and "symbolic link" in r.stderr,
+          f"a symlinked pid file: exit 1 ({r.returncode}: {r.stderr.strip()!r})")
+    check(L.read(victim) == "precious\n", "the symlink's target is untouched")
+
+    # 7. As nobody, in a data directory below one nobody cannot enter: reported at start (naming
+    #    the directory and the user), capture goes on, the interval waits and is written once the
+    #    directory is reachable. The existing directory keeps its mode. No --local: a warning.
+    locked = os.path.join(work, "locked")
+    os.mkdir(locked)
+    os.chmod(locked, 0o700)  # root's: nobody cannot enter
+    data3 = os.path.join(locked, "data")
+    os.mkdir(data3)
+    os.chmod(data3, 0o770)
+    argv = [ipauditd, "-i", pair.if_a, "--interval", "86400", "-d", data3, "--user", "nobody", "--retry-interval", "1",
+            "--foreground"]
+    daemon = L.Daemon(pair, pair.a, argv, os.path.join(work, "locked.log"))
+    L.wait_for(lambda: "not writable" in daemon.log() or daemon.proc.poll() is not None, 5, "the data directory check")
+    text = daemon.log()
+    check(f"{data3}/intervals: not writable by user nobody" in text,
+          f"an unwritable data directory is reported at start with the user ({text.strip()[-400:]!r})")
+    check("no local networks configured: every host counts as remote; see --local" in text, "no --local: a warning")
+    mode = os.stat(data3).st_mode & 0o777
+    check(mode == 0o770, f"an existing data directory keeps its mode ({oct(mode)})")
+    pair.traffic(pair.a, "udp-oneway", B_V4, 7001, 60, 2)
+    time.sleep(0.4)
+    daemon.signal(signal.SIGUSR1)
+    L.wait_for(lambda: "cannot write interval" in daemon.log(), 5, "the write error")
+    check(daemon.proc.poll() is None, "capture goes on while the data directory is unreachable")
+    os.chmod(locked, 0o755)
+    L.wait_for(lambda: L.interval_files(data3), 5, "the waiting interval, once the directory is reachable")
+    rc, _ = daemon.stop()
+    files = L.interval_files(data3)
+    check(rc == 0 and len(files) == 2, f"exit 0 at SIGTERM, both intervals written ({rc}, {len(files)})")
 
 
 if __name__ == "__main__":

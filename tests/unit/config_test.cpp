@@ -85,7 +85,7 @@ TEST(Config, EveryOptionParsesFromTheFile) {
     EXPECT_EQ(c.retry_s, 30);
     EXPECT_EQ(c.log, LogTarget::kSyslog);
     EXPECT_TRUE(c.quiet);
-    EXPECT_EQ(c.read_files, std::vector<std::filesystem::path>{"monday.pcap"});
+    EXPECT_EQ(c.read_files, std::vector<std::filesystem::path>{std::filesystem::current_path() / "monday.pcap"});
 
     const Config live = parse("interface = eth0\nlog = stderr\nforeground = true\n");
     EXPECT_EQ(live.interfaces, std::vector<std::string>{"eth0"});
@@ -119,7 +119,8 @@ TEST(Config, RepeatedLocalLinesAccumulate) {
 
 TEST(Config, RepeatedListOptionsKeepTheirOrder) {
     const Config reads = parse("read = monday.pcap\nread = tuesday.pcapng\n");
-    EXPECT_EQ(reads.read_files, (std::vector<std::filesystem::path>{"monday.pcap", "tuesday.pcapng"}));
+    const auto cwd = std::filesystem::current_path();
+    EXPECT_EQ(reads.read_files, (std::vector<std::filesystem::path>{cwd / "monday.pcap", cwd / "tuesday.pcapng"}));
     const Config ifaces = parse("interface = eth0\ninterface = eth1\n");
     EXPECT_EQ(ifaces.interfaces, (std::vector<std::string>{"eth0", "eth1"}));
     const Config other = parse("other = 224.0.0.0/4\nother = 255.255.255.255\n");
@@ -191,6 +192,46 @@ TEST(Config, OtherRangeChecks) {
     EXPECT_FALSE(error_of("", {"--no-such-option"}).empty());
 }
 
+// libpcap takes the buffer size in bytes as an int: 2048 MiB and more would overflow it.
+TEST(Config, BufferSizeFitsLibpcapsInt) {
+    EXPECT_EQ(parse("buffer-size = 2047\n").buffer_mib, 2047);
+    EXPECT_EQ(parse("buffer-size = 1\n").buffer_mib, 1);
+    for (const char* bad : {"buffer-size = 2048\n", "buffer-size = 4096\n", "buffer-size = 0\n"}) {
+        const std::string e = error_of(bad);
+        EXPECT_TRUE(starts_with(e, "test.conf:1: --buffer-size: must be 1..2047")) << bad << " gave: " << e;
+    }
+    EXPECT_NE(help_text().find("1..2047"), std::string::npos);
+}
+
+// Foreground and daemon from different places: the command line wins; from one place: an error.
+TEST(Config, CommandLineForegroundOrDaemonWinsOverTheFile) {
+    EXPECT_TRUE(parse("foreground = true\n", {"--daemon"}).daemonize);
+    EXPECT_FALSE(parse("daemon = true\n", {"--foreground"}).daemonize);
+    EXPECT_FALSE(error_of("", {"--daemon", "--foreground"}).empty());
+    EXPECT_FALSE(error_of("daemon = true\nforeground = true\n").empty());
+}
+
+// --daemon changes to "/" and SIGHUP re-reads the command line there: paths must be absolute.
+TEST(CommandLine, RelativePathsAreTakenFromTheWorkingDirectory) {
+    unit::TempDir dir;
+    {
+        std::ofstream out(dir.path() / "ipaudit.conf");
+        out << "pidfile = run/ipauditd.pid\nsensor = from-file\n";
+    }
+    const char* argv[] = {"ipauditd", "-c", "ipaudit.conf", "-d", "data", "-r", "a.pcap", "-r", "/abs/b.pcap"};
+    const ParsedCommandLine p = parse_command_line(9, argv, dir.path());
+    EXPECT_EQ(p.config.config_file, dir.path() / "ipaudit.conf");
+    EXPECT_EQ(p.config.sensor, "from-file") << "the relative -c was read from the working directory";
+    EXPECT_EQ(p.config.data_dir, dir.path() / "data");
+    EXPECT_EQ(p.config.pidfile, dir.path() / "run/ipauditd.pid");
+    EXPECT_EQ(p.config.read_files, (std::vector<std::filesystem::path>{dir.path() / "a.pcap", "/abs/b.pcap"}));
+    const char* plain[] = {"ipauditd", "-i", "eth0"};
+    const ParsedCommandLine q = parse_command_line(3, plain, dir.path());
+    EXPECT_EQ(q.config.data_dir, "/var/lib/ipaudit") << "an absolute default stays as it is";
+    EXPECT_TRUE(q.config.pidfile.empty()) << "no pid file stays none";
+    EXPECT_TRUE(q.config.config_file.empty());
+}
+
 TEST(ParseSize, SuffixesAndErrors) {
     EXPECT_EQ(parse_size("1G"), std::uint64_t{1} << 30);
     EXPECT_EQ(parse_size("512m"), std::uint64_t{512} << 20);
@@ -224,7 +265,8 @@ TEST(CommandLine, HelpVersionAndAMissingConfigFile) {
     const char* run[] = {"ipauditd", "-r", "a.pcap", "-r", "b.pcap", "-l", "10.0.0.0/8", "--interval", "900"};
     const ParsedCommandLine p = parse_command_line(9, run);
     EXPECT_EQ(p.action, ParsedCommandLine::Action::kRun);
-    EXPECT_EQ(p.config.read_files, (std::vector<std::filesystem::path>{"a.pcap", "b.pcap"}));
+    const auto cwd = std::filesystem::current_path();
+    EXPECT_EQ(p.config.read_files, (std::vector<std::filesystem::path>{cwd / "a.pcap", cwd / "b.pcap"}));
     EXPECT_EQ(p.config.interval_s, 900);
     EXPECT_EQ(p.config.networks.classify(ip("10.0.0.1")), HostClass::kLocal);
 }
