@@ -1,10 +1,12 @@
-// ipaudit: the command-line tool over interval files. Subcommands: dump (reports follow).
+// ipaudit: the command-line tool over interval files. Subcommands: dump, search (reports follow).
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/dump_command.hpp"
+#include "cli/search_command.hpp"
 #include "store/interval_reader.hpp"
 #include "store/sqlite.hpp"
 
@@ -19,6 +21,10 @@ const char* const kUsage = R"(NAME
 
 SYNOPSIS
     ipaudit dump [--meta] FILE.db...
+    ipaudit search [-d DATA_DIR] [--from T] [--to T] [--ip IP[/LEN]] [--ip2 IP[/LEN]]
+                   [--local-port P,..] [--remote-port P,..] [--proto P] [--min-bytes N]
+                   [--max-bytes N] [--first-talker local|remote] [--last-talker local|remote]
+                   [--limit N] [--every N] [--format text|csv|json]
     ipaudit --help | --version
 
 COMMANDS
@@ -31,8 +37,12 @@ COMMANDS
             O(ther). With --meta, the interval row and the non-zero decode counters come first
             as '# ' lines.
 
+)";
+
+const char* const kExitStatus = R"(
 EXIT STATUS
-    0 success; 1 a file could not be read (not an interval file, corrupt); 2 bad usage.
+    0 success; 1 a file could not be read (dump: not an interval file, corrupt; search: the
+    data directory); 2 bad usage. A search skips foreign or corrupt files with a note.
 )";
 
 int dump(const std::vector<std::string>& args) {
@@ -71,7 +81,7 @@ int dump(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        std::cout << kUsage;
+        std::cout << kUsage << ipaudit::cli::kSearchHelp << kExitStatus;
         return args.empty() ? kExitUsage : kExitOk;
     }
     if (args[0] == "--version" || args[0] == "-V") {
@@ -80,6 +90,11 @@ int main(int argc, char** argv) {
     }
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "dump") return dump(rest);
+    if (args[0] == "search") {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        return ipaudit::cli::search_command(rest, std::cout, std::cerr,
+                                            std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+    }
     std::cerr << "ipaudit: unknown command '" << args[0] << "' (see ipaudit --help)\n";
     return kExitUsage;
 }

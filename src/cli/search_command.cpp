@@ -1,0 +1,179 @@
+// `ipaudit search`: options validated one by one into a SearchFilter, then run and written out.
+#include "cli/search_command.hpp"
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <optional>
+
+#include "report/search.hpp"
+#include "report/search_output.hpp"
+
+namespace ipaudit::cli {
+
+namespace po = boost::program_options;
+namespace rp = ipaudit::report;
+
+const char* const kSearchHelp = R"(    search  Sessions matching every given filter, from the interval files of a period, as
+            aligned text (default), CSV or JSON. Rows are in interval order, then by first
+            packet time; each row is seen from the local side (where neither side is local,
+            side A): interval_start local_ip remote_ip proto local_port remote_port bytes_in
+            bytes_out packets_in packets_out first_time last_time first_talker last_talker.
+            bytes_in is what the local side received; talkers are L(ocal) or R(emote), and the
+            last talker is - for a one-way session (no answer). Times are local (TZ).
+
+            -d, --data-dir DIR      data directory (default /var/lib/ipaudit)
+            --from T, --to T        the period [from, to); default the last 24 hours. T is
+                                    YYYY-MM-DD (a whole day: --from D --to D is day D),
+                                    'YYYY-MM-DD HH:MM[:SS]', -Nd, -Nh, -Nm (before now),
+                                    today, yesterday or now. Sessions count by their own
+                                    first and last packet times, not by file.
+            --ip IP[/LEN]           either side is this address or in this block
+            --ip2 IP[/LEN]          ... and the other side is this one
+            --local-port P,..       local port in the list (ranges: 8000-8099)
+            --remote-port P,..      remote port in the list
+            --proto P               any, tcp, udp, icmp (v4 and v6), icmp6 or 0..255
+            --min-bytes N           session bytes (both ways) at least N; --max-bytes at most
+                                    N; suffixes k, m, g, t are powers of 1024 (64k = 65536)
+            --first-talker W        local or remote sent first (a SYN decides for TCP)
+            --last-talker W         local or remote sent last (never a one-way session)
+            --limit N               rows shown at most (default 100, capped at 100000)
+            --every N               show every N-th match (the 1st, N+1st, ...)
+            --format F              text, csv (RFC 4180, exact integers) or json
+            Notes (skipped foreign or corrupt files, the line limit) go to stderr, or into
+            "notes" and "limited" of the JSON.
+)";
+
+namespace {
+
+constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2;
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::optional<std::string> get(const po::variables_map& vm, const char* name) {
+    if (!vm.count(name)) return std::nullopt;
+    return vm[name].as<std::string>();
+}
+
+// Runs `parse` on the option's value, naming the option in any error.
+template <typename Parse>
+void with_option(const po::variables_map& vm, const char* name, Parse parse) {
+    const auto value = get(vm, name);
+    if (!value) return;
+    try {
+        parse(*value);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--") + name + ": " + e.what());
+    }
+}
+
+struct Parsed {
+    std::filesystem::path data_dir = "/var/lib/ipaudit";
+    rp::SearchFilter filter;
+    rp::OutputFormat format = rp::OutputFormat::kText;
+};
+
+Parsed parse_options(const po::variables_map& vm, std::int64_t now_us) {
+    Parsed p;
+    if (const auto dir = get(vm, "data-dir")) {
+        if (dir->empty()) throw UsageError("--data-dir: empty");
+        p.data_dir = *dir;
+    }
+    try {
+        p.filter.period = rp::parse_period(get(vm, "from"), get(vm, "to"), now_us);
+    } catch (const rp::TimeSpecError& e) {
+        throw UsageError(e.what());
+    }
+    rp::SearchFilter& f = p.filter;
+    with_option(vm, "ip", [&](const std::string& v) { f.ip = rp::parse_ip_range(v); });
+    with_option(vm, "ip2", [&](const std::string& v) { f.ip2 = rp::parse_ip_range(v); });
+    with_option(vm, "local-port", [&](const std::string& v) { f.local_ports = rp::parse_port_list(v); });
+    with_option(vm, "remote-port", [&](const std::string& v) { f.remote_ports = rp::parse_port_list(v); });
+    with_option(vm, "proto", [&](const std::string& v) { f.protocols = rp::parse_protocol(v); });
+    with_option(vm, "min-bytes", [&](const std::string& v) { f.min_bytes = rp::parse_size(v); });
+    with_option(vm, "max-bytes", [&](const std::string& v) { f.max_bytes = rp::parse_size(v); });
+    with_option(vm, "first-talker", [&](const std::string& v) { f.first_talker = rp::parse_talker(v); });
+    with_option(vm, "last-talker", [&](const std::string& v) { f.last_talker = rp::parse_talker(v); });
+    with_option(vm, "limit", [&](const std::string& v) { f.limit = rp::parse_count(v, 1, 1'000'000'000'000); });
+    with_option(vm, "every", [&](const std::string& v) { f.every = rp::parse_count(v, 1, rp::kMaxEvery); });
+    with_option(vm, "format", [&](const std::string& v) { p.format = rp::parse_output_format(v); });
+    if (f.min_bytes && f.max_bytes && *f.min_bytes > *f.max_bytes)
+        throw UsageError("--min-bytes " + std::to_string(*f.min_bytes) + " is more than --max-bytes " +
+                         std::to_string(*f.max_bytes));
+    return p;
+}
+
+po::options_description search_options() {
+    po::options_description desc("search options");
+    auto text = [] { return po::value<std::string>(); };
+    desc.add_options()
+        ("help,h", "this help")
+        ("data-dir,d", text())
+        ("from", text())
+        ("to", text())
+        ("ip", text())
+        ("ip2", text())
+        ("local-port", text())
+        ("remote-port", text())
+        ("proto", text())
+        ("min-bytes", text())
+        ("max-bytes", text())
+        ("first-talker", text())
+        ("last-talker", text())
+        ("limit", text())
+        ("every", text())
+        ("format", text());
+    return desc;
+}
+
+}  // namespace
+
+int search_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, std::int64_t now_us) {
+    Parsed p;
+    try {
+        po::variables_map vm;
+        const po::positional_options_description none;  // every argument is an option
+        po::store(po::command_line_parser(args).options(search_options()).positional(none).run(), vm);
+        if (vm.count("help")) {
+            out << "usage: ipaudit search [options]\n\n" << kSearchHelp;
+            return kExitOk;
+        }
+        p = parse_options(vm, now_us);
+    } catch (const po::error& e) {
+        err << "ipaudit search: " << e.what() << " (see ipaudit search --help)\n";
+        return kExitUsage;
+    } catch (const UsageError& e) {
+        err << "ipaudit search: " << e.what() << '\n';
+        return kExitUsage;
+    }
+
+    std::error_code ec;
+    if (!std::filesystem::is_directory(p.data_dir, ec)) {
+        err << "ipaudit search: data directory " << p.data_dir.string() << ": "
+            << (ec ? ec.message() : std::string("no such directory")) << '\n';
+        return kExitFailure;
+    }
+    const rp::IntervalCatalog catalog(p.data_dir);
+    rp::SearchContext context{p.filter.period, catalog.data_span()};
+    rp::SearchWriter writer(p.format, out, context);
+    rp::SearchSummary summary;
+    try {
+        summary = rp::run_search(catalog, p.filter, [&writer](const rp::SearchRow& row) { writer.row(row); });
+    } catch (const rp::FilterError& e) {
+        err << "ipaudit search: " << e.what() << '\n';
+        return kExitUsage;
+    }
+    if (!context.data) summary.notes.push_back("no interval files under " + (p.data_dir / "intervals").string());
+    writer.finish(summary);
+    out.flush();
+    if (p.format != rp::OutputFormat::kJson) {
+        for (const auto& note : summary.notes) err << "ipaudit search: note: " << note << '\n';
+        if (summary.limited && p.format == rp::OutputFormat::kCsv)
+            err << "ipaudit search: note: line limit reached: only the first " << summary.limit
+                << " rows are shown; more sessions match\n";
+    }
+    return kExitOk;
+}
+
+}  // namespace ipaudit::cli

@@ -1,0 +1,154 @@
+// Helpers for the report tests: temp dirs, a fixed TZ, running the real binaries, sample data.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#ifndef IPAUDIT_BIN
+#error "IPAUDIT_BIN, IPAUDITD_BIN and PCAPGEN_BIN come from tests/report/CMakeLists.txt"
+#endif
+
+namespace ipaudit::report_test {
+
+namespace fs = std::filesystem;
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        std::random_device rd;
+        for (;;) {
+            path_ = fs::temp_directory_path() / ("ipaudit-report-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+            if (fs::create_directory(path_)) break;
+        }
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir() {
+        std::error_code ignored;
+        fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
+        fs::remove_all(path_, ignored);
+    }
+    [[nodiscard]] const fs::path& path() const noexcept { return path_; }
+
+private:
+    fs::path path_;
+};
+
+// Sets TZ for one scope (tzset), restoring the old value after.
+class ScopedTz {
+public:
+    explicit ScopedTz(const char* tz) {
+        if (const char* old = std::getenv("TZ")) old_ = old;
+        ::setenv("TZ", tz, 1);
+        ::tzset();
+    }
+    ScopedTz(const ScopedTz&) = delete;
+    ScopedTz& operator=(const ScopedTz&) = delete;
+    ~ScopedTz() {
+        if (old_) {
+            ::setenv("TZ", old_->c_str(), 1);
+        } else {
+            ::unsetenv("TZ");
+        }
+        ::tzset();
+    }
+
+private:
+    std::optional<std::string> old_;
+};
+
+struct RunResult {
+    int status = -1;  // exit status, or -1 when killed by a signal
+    std::string out;
+    std::string err;
+};
+
+inline std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Runs `argv` (no shell, so arguments arrive byte for byte) with stdout and stderr captured.
+inline RunResult run(const std::vector<std::string>& argv) {
+    const TempDir tmp;
+    const fs::path out_path = tmp.path() / "out";
+    const fs::path err_path = tmp.path() / "err";
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+    int wstatus = 0;
+    while (::waitpid(pid, &wstatus, 0) < 0) {
+        if (errno != EINTR) throw std::runtime_error("waitpid failed");
+    }
+    RunResult r;
+    r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+    r.out = read_file(out_path);
+    r.err = read_file(err_path);
+    return r;
+}
+
+inline void run_or_throw(const std::vector<std::string>& argv) {
+    const RunResult r = run(argv);
+    if (r.status != 0) throw std::runtime_error("command failed: " + argv.front() + ": " + r.err);
+}
+
+// Imports `ipaudit-pcapgen SCENARIO [extra...]` into `data_dir` with `local_nets`.
+inline void import_scenario(const fs::path& data_dir, const std::string& scenario, const std::vector<std::string>& gen_args,
+                            const std::string& local_nets) {
+    const TempDir tmp;
+    const std::string pcap = (tmp.path() / (scenario + ".pcap")).string();
+    std::vector<std::string> gen = {PCAPGEN_BIN, scenario, "-o", pcap};
+    gen.insert(gen.end(), gen_args.begin(), gen_args.end());
+    run_or_throw(gen);
+    run_or_throw({IPAUDITD_BIN, "-q", "-r", pcap, "-d", data_dir.string(), "-l", local_nets, "--sensor", "report-test"});
+}
+
+inline const char* const kSampleLocalNets = "10.1.0.0/16,2001:db8:1::/48";
+
+// The sample scenario as the brief and DESIGN.md give it (local 10.1.0.0/16, 2001:db8:1::/48),
+// plus, to reach every orientation: the sample again across a UTC midnight and Berlin's DST
+// end (2026-10-24 23:30 UTC) with other local networks (both sides local, neither local, B
+// local by address order), and the ipv6-ext and talkers scenarios on 2026-11-03.
+inline void build_search_data(const fs::path& data_dir) {
+    import_scenario(data_dir, "sample", {}, kSampleLocalNets);
+    import_scenario(data_dir, "sample", {"--start", "1792884600", "--seed", "7"}, "10.1.2.0/24,198.51.100.0/24");
+    import_scenario(data_dir, "ipv6-ext", {"--start", "1793707200"}, kSampleLocalNets);
+    import_scenario(data_dir, "talkers", {"--start", "1793710800"}, kSampleLocalNets);
+}
+
+// Every *.db under `dir`, sorted (independent of the report library's catalog).
+inline std::vector<fs::path> all_db_files(const fs::path& dir) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file() && e.path().extension() == ".db" && !e.path().filename().string().starts_with('.'))
+            out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace ipaudit::report_test
