@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/test_env.hpp"
+
 #ifndef IPAUDIT_BIN
 #error "IPAUDIT_BIN, IPAUDITD_BIN and PCAPGEN_BIN come from tests/report/CMakeLists.txt"
 #endif
@@ -25,51 +27,9 @@ namespace ipaudit::report_test {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        for (;;) {
-            path_ = fs::temp_directory_path() / ("ipaudit-report-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-            if (fs::create_directory(path_)) break;
-        }
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
-        fs::remove_all(path_, ignored);
-    }
-    [[nodiscard]] const fs::path& path() const noexcept { return path_; }
+using ipaudit::testing::TempDir;
 
-private:
-    fs::path path_;
-};
-
-// Sets TZ for one scope (tzset), restoring the old value after.
-class ScopedTz {
-public:
-    explicit ScopedTz(const char* tz) {
-        if (const char* old = std::getenv("TZ")) old_ = old;
-        ::setenv("TZ", tz, 1);
-        ::tzset();
-    }
-    ScopedTz(const ScopedTz&) = delete;
-    ScopedTz& operator=(const ScopedTz&) = delete;
-    ~ScopedTz() {
-        if (old_) {
-            ::setenv("TZ", old_->c_str(), 1);
-        } else {
-            ::unsetenv("TZ");
-        }
-        ::tzset();
-    }
-
-private:
-    std::optional<std::string> old_;
-};
+using ipaudit::testing::ScopedTz;
 
 struct RunResult {
     int status = -1;  // exit status, or -1 when killed by a signal

@@ -20,6 +20,7 @@
 #include "store/interval_reader.hpp"
 #include "store/sqlite.hpp"
 #include "tests/support/pcap_builder.hpp"
+#include "tests/support/test_env.hpp"
 #include "tests/unit/unit_helpers.hpp"
 
 namespace ipaudit {
@@ -41,28 +42,7 @@ constexpr std::int64_t epoch_s(int y, unsigned m, unsigned d, int hh, int mm, in
 constexpr std::int64_t kT = epoch_s(2024, 3, 9, 13, 30, 0);
 static_assert(kT % 1800 == 0);
 
-// Sets TZ for one test so that a local-time slip in file naming would show.
-class ScopedTz {
-public:
-    explicit ScopedTz(const char* tz) {
-        if (const char* old = std::getenv("TZ")) old_ = old;
-        ::setenv("TZ", tz, 1);
-        ::tzset();
-    }
-    ScopedTz(const ScopedTz&) = delete;
-    ScopedTz& operator=(const ScopedTz&) = delete;
-    ~ScopedTz() {
-        if (old_) {
-            ::setenv("TZ", old_->c_str(), 1);
-        } else {
-            ::unsetenv("TZ");
-        }
-        ::tzset();
-    }
-
-private:
-    std::optional<std::string> old_;
-};
+using ipaudit::testing::ScopedTz;
 
 Session& add(IntervalData& iv, const SessionKey& key) {
     bool created = false;

@@ -1,6 +1,8 @@
 // Small helpers shared by the unit tests: addresses from text, raw-IP decoding, temp dirs.
 #pragma once
 
+#include "tests/support/test_env.hpp"
+
 #include <gtest/gtest.h>
 #include <pcap/dlt.h>
 #include <unistd.h>
@@ -34,27 +36,6 @@ inline PacketSummary summary_of(std::span<const std::uint8_t> ip_packet) {
     return s;
 }
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        const auto base = std::filesystem::temp_directory_path();
-        for (;;) {
-            path_ = base / ("ipaudit-unit-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-            if (std::filesystem::create_directory(path_)) break;
-        }
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using ipaudit::testing::TempDir;
 
 }  // namespace ipaudit::unit
