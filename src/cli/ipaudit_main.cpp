@@ -1,4 +1,4 @@
-// ipaudit: the command-line tool over interval files. Subcommands: dump, search (reports follow).
+// ipaudit: the command-line tool over interval files. Subcommands: dump, search, report.
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <iostream>
@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/dump_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/search_command.hpp"
 #include "store/interval_reader.hpp"
 #include "store/sqlite.hpp"
@@ -25,6 +26,9 @@ SYNOPSIS
                    [--local-port P,..] [--remote-port P,..] [--proto P] [--min-bytes N]
                    [--max-bytes N] [--first-talker local|remote] [--last-talker local|remote]
                    [--limit N] [--every N] [--format text|csv|json]
+    ipaudit report {pairs|scanners|servers|traffic} [-d DATA_DIR] [--from T] [--to T]
+                   [--top N] [--format text|csv|json] [--ports FILE] [--min-targets N]
+                   [--expected HOST:PORT,..]
     ipaudit --help | --version
 
 COMMANDS
@@ -42,7 +46,7 @@ COMMANDS
 const char* const kExitStatus = R"(
 EXIT STATUS
     0 success; 1 a file could not be read (dump: not an interval file, corrupt; search: the
-    data directory); 2 bad usage. A search skips foreign or corrupt files with a note.
+    data directory; report: the data directory or the ports file); 2 bad usage. A search skips foreign or corrupt files with a note.
 )";
 
 int dump(const std::vector<std::string>& args) {
@@ -81,7 +85,7 @@ int dump(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        std::cout << kUsage << ipaudit::cli::kSearchHelp << kExitStatus;
+        std::cout << kUsage << ipaudit::cli::kSearchHelp << '\n' << ipaudit::cli::kReportHelp << kExitStatus;
         return args.empty() ? kExitUsage : kExitOk;
     }
     if (args[0] == "--version" || args[0] == "-V") {
@@ -93,6 +97,11 @@ int main(int argc, char** argv) {
     if (args[0] == "search") {
         const auto now = std::chrono::system_clock::now().time_since_epoch();
         return ipaudit::cli::search_command(rest, std::cout, std::cerr,
+                                            std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+    }
+    if (args[0] == "report") {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        return ipaudit::cli::report_command(rest, std::cout, std::cerr,
                                             std::chrono::duration_cast<std::chrono::microseconds>(now).count());
     }
     std::cerr << "ipaudit: unknown command '" << args[0] << "' (see ipaudit --help)\n";

@@ -1,0 +1,193 @@
+// `ipaudit report`: options validated into report options, the report run and written out.
+#include "cli/report_command.hpp"
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <optional>
+
+#include "report/port_labels.hpp"
+#include "report/report_output.hpp"
+#include "report/report_queries.hpp"
+#include "report/search_filter.hpp"
+
+namespace ipaudit::cli {
+
+namespace po = boost::program_options;
+namespace rp = ipaudit::report;
+
+const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|servers|traffic} [options]: one report over the
+            interval files of a period, as aligned text (default), CSV or JSON, with exact
+            integers and IPs as text. Sessions count by their own packet times.
+              pairs     busiest (local, remote) pairs by total bytes (section 'pair'), then the
+                        busiest local hosts ('local_host') and remote hosts ('remote_host')
+              scanners  outgoing (local) and incoming (remote) scanners: distinct targets
+                        (host, port) never answered or only rejected (no packet back, or only
+                        RST without payload), hosts, ports, top ports, source-port spread
+              servers   per service or risk port of ports.conf, the local hosts that answered
+                        as servers (role 'server'; not in --expected: flagged UNEXPECTED),
+                        then the local clients of the service (role 'client')
+              traffic   bytes in/out/other/total, packets, sessions by protocol and service,
+                        with shares and a TOTAL row
+
+            -d, --data-dir DIR      data directory (default /var/lib/ipaudit)
+            --from T, --to T        the period [from, to); default the last 24 hours (forms
+                                    as for search)
+            --top N                 rows per table at most (default 20, 0..10000; 0 = 10000)
+            --format F              text, csv or json
+            --ports FILE            port labels (default /etc/ipaudit/ports.conf when it
+                                    exists, else the built-in copy of conf/ports.conf)
+            --min-targets N         scanners: unanswered targets to be listed (default 50)
+            --expected H:P,..       servers: expected servers, e.g. 10.1.1.25:25,[2001:db8::1]:443
+)";
+
+namespace {
+
+constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2;
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::optional<std::string> get(const po::variables_map& vm, const char* name) {
+    if (!vm.count(name)) return std::nullopt;
+    return vm[name].as<std::string>();
+}
+
+template <typename Parse>
+void with_option(const po::variables_map& vm, const char* name, Parse parse) {
+    const auto value = get(vm, name);
+    if (!value) return;
+    try {
+        parse(*value);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--") + name + ": " + e.what());
+    }
+}
+
+po::options_description report_options() {
+    po::options_description desc("report options");
+    auto text = [] { return po::value<std::string>(); };
+    desc.add_options()("help,h", "this help")("data-dir,d", text())("from", text())("to", text())("top", text())(
+        "format", text())("ports", text())("min-targets", text())("expected", text());
+    return desc;
+}
+
+}  // namespace
+
+int report_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, std::int64_t now_us) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        out << "usage: ipaudit report {pairs|scanners|servers|traffic} [options]\n\n" << kReportHelp;
+        return args.empty() ? kExitUsage : kExitOk;
+    }
+    const std::string name = args[0];
+    if (name != "pairs" && name != "scanners" && name != "servers" && name != "traffic") {
+        err << "ipaudit report: unknown report '" << rp::quote_input(name)
+            << "' (pairs, scanners, servers or traffic)\n";
+        return kExitUsage;
+    }
+    const std::string prefix = "ipaudit report " + name + ": ";
+    std::filesystem::path data_dir = "/var/lib/ipaudit";
+    rp::Period period;
+    std::size_t top = rp::kDefaultTop;
+    rp::OutputFormat format = rp::OutputFormat::kText;
+    std::optional<std::string> ports_file;
+    std::int64_t min_targets = rp::kDefaultMinTargets;
+    std::vector<rp::ExpectedServer> expected;
+    try {
+        po::variables_map vm;
+        const po::positional_options_description none;
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        po::store(po::command_line_parser(rest).options(report_options()).positional(none).run(), vm);
+        if (vm.count("help")) {
+            out << "usage: ipaudit report {pairs|scanners|servers|traffic} [options]\n\n" << kReportHelp;
+            return kExitOk;
+        }
+        if (const auto dir = get(vm, "data-dir")) {
+            if (dir->empty()) throw UsageError("--data-dir: empty");
+            data_dir = *dir;
+        }
+        try {
+            period = rp::parse_period(get(vm, "from"), get(vm, "to"), now_us);
+        } catch (const rp::TimeSpecError& e) {
+            throw UsageError(e.what());
+        }
+        with_option(vm, "top", [&](const std::string& v) {
+            top = static_cast<std::size_t>(rp::parse_count(v, 0, static_cast<std::int64_t>(rp::kMaxTop)));
+        });
+        with_option(vm, "format", [&](const std::string& v) { format = rp::parse_output_format(v); });
+        with_option(vm, "min-targets", [&](const std::string& v) { min_targets = rp::parse_count(v, 1, 1'000'000'000); });
+        with_option(vm, "expected", [&](const std::string& v) { expected = rp::parse_expected_servers(v); });
+        if (const auto p = get(vm, "ports")) {
+            if (p->empty()) throw UsageError("--ports: empty");
+            ports_file = *p;
+        }
+        const auto only = [&](const char* option, const char* report) {
+            if (vm.count(option) && name != report)
+                throw UsageError(std::string("--") + option + ": only for the " + report + " report");
+        };
+        only("min-targets", "scanners");
+        only("expected", "servers");
+    } catch (const po::error& e) {
+        err << prefix << e.what() << " (see ipaudit report --help)\n";
+        return kExitUsage;
+    } catch (const UsageError& e) {
+        err << prefix << e.what() << '\n';
+        return kExitUsage;
+    }
+
+    rp::PortLabels labels;
+    try {
+        if (ports_file) {
+            labels = rp::PortLabels::load(*ports_file);
+        } else {
+            std::error_code ec;
+            const std::filesystem::path system_file = "/etc/ipaudit/ports.conf";
+            labels = std::filesystem::exists(system_file, ec) ? rp::PortLabels::load(system_file) : rp::PortLabels::defaults();
+        }
+    } catch (const rp::PortLabelsError& e) {
+        err << prefix << "--ports: " << e.what() << '\n';
+        return kExitFailure;
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_directory(data_dir, ec)) {
+        err << prefix << "data directory " << data_dir.string() << ": "
+            << (ec ? ec.message() : std::string("no such directory")) << '\n';
+        return kExitFailure;
+    }
+    const rp::IntervalCatalog catalog(data_dir);
+    rp::ReportTable table;
+    rp::Notes notes;
+    if (name == "pairs") {
+        auto r = rp::pairs_report(catalog, {period, top});
+        table = rp::pairs_table(r);
+        notes = std::move(r.notes);
+    } else if (name == "scanners") {
+        rp::ScannerOptions o;
+        o.period = period;
+        o.top = top;
+        o.min_targets = min_targets;
+        auto r = rp::scanners_report(catalog, o);
+        table = rp::scanners_table(r, labels);
+        notes = std::move(r.notes);
+    } else if (name == "servers") {
+        rp::ServerOptions o;
+        o.period = period;
+        o.top = top;
+        o.expected = expected;
+        auto r = rp::servers_report(catalog, labels, o);
+        table = rp::servers_table(r);
+        notes = std::move(r.notes);
+    } else {
+        auto r = rp::traffic_report(catalog, labels, {period, top});
+        table = rp::traffic_table(r);
+        notes = std::move(r.notes);
+    }
+    if (!catalog.data_span()) notes.push_back("no interval files under " + (data_dir / "intervals").string());
+    rp::write_report(format, out, table, period, notes);
+    out.flush();
+    if (format != rp::OutputFormat::kJson)
+        for (const auto& note : notes) err << prefix << "note: " << note << '\n';
+    return kExitOk;
+}
+
+}  // namespace ipaudit::cli
