@@ -1,5 +1,7 @@
 // ipaudit: the command-line tool over interval files. Subcommands: dump, search, report.
 #include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <iostream>
 #include <string>
@@ -80,10 +82,8 @@ int dump(const std::vector<std::string>& args) {
     return rc;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+// Runs one subcommand; returns its exit status.
+int run(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << kUsage << ipaudit::cli::kSearchHelp << '\n' << ipaudit::cli::kReportHelp << kExitStatus;
         return args.empty() ? kExitUsage : kExitOk;
@@ -106,4 +106,17 @@ int main(int argc, char** argv) {
     }
     std::cerr << "ipaudit: unknown command '" << args[0] << "' (see ipaudit --help)\n";
     return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int rc = run(std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc));
+    // A report that did not reach its reader (disk full, closed pipe) is a failure, not a success.
+    std::cout.flush();
+    if (!std::cout) {
+        std::cerr << "ipaudit: cannot write the output: " << std::strerror(errno) << '\n';
+        return rc == kExitOk ? kExitFailure : rc;
+    }
+    return rc;
 }
