@@ -8,6 +8,7 @@ packages=(
   libpcap-dev libsqlite3-dev libboost-program-options-dev libcgicc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 python3 tcpdump tshark iproute2 procps time
+  lighttpd chromium
 )
 
 missing=()

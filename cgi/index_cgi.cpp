@@ -1,0 +1,380 @@
+// index.cgi: the dashboard. Data span and disk use, totals of the last interval and of the
+// latest day, capture health, an inline SVG chart of traffic in/out per interval over the last
+// 24 hours of data, the largest sessions of the last interval, and links into the search.
+// format=json gives the same figures as JSON; format=csv the chart's rows (one per interval).
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cgi_common.hpp"
+#include "report/escape.hpp"
+#include "report/interval_catalog.hpp"
+#include "report/search_output.hpp"
+#include "store/sqlite.hpp"
+
+namespace rp = ipaudit::report;
+namespace sq = ipaudit::sqlite;
+using namespace ipaudit::cgi;
+
+namespace {
+
+constexpr std::int64_t kHourUs = 3'600'000'000LL;
+constexpr std::int64_t kDayUs = 24 * kHourUs;
+
+// One interval file's figures.
+struct Point {
+    std::int64_t start_us = 0;
+    std::int64_t end_us = 0;
+    std::int64_t packets = 0;
+    std::int64_t ip_bytes = 0;
+    std::int64_t sessions = 0;
+    std::int64_t bytes_in = 0;        // received by local hosts from elsewhere
+    std::int64_t bytes_out = 0;       // sent by local hosts elsewhere
+    std::int64_t bytes_internal = 0;  // local to local
+    std::int64_t bytes_external = 0;  // neither side local
+    std::int64_t dropped = 0;         // pcap dropped + interface dropped
+    std::int64_t overflow = 0;
+    std::map<std::string, std::int64_t> outcomes;  // decode outcomes other than ip, non-zero
+};
+
+struct Totals {
+    std::int64_t files = 0, packets = 0, ip_bytes = 0, sessions = 0, bytes_in = 0, bytes_out = 0, dropped = 0,
+                 overflow = 0;
+    std::map<std::string, std::int64_t> outcomes;
+    void add(const Point& p) {
+        ++files;
+        packets += p.packets;
+        ip_bytes += p.ip_bytes;
+        sessions += p.sessions;
+        bytes_in += p.bytes_in;
+        bytes_out += p.bytes_out;
+        dropped += p.dropped;
+        overflow += p.overflow;
+        for (const auto& [k, v] : p.outcomes) outcomes[k] += v;
+    }
+};
+
+struct BigSession {
+    ipaudit::IpAddress a, b;
+    int proto = 0, port_a = 0, port_b = 0;
+    std::int64_t bytes = 0;
+};
+
+Point read_point(rp::OpenInterval& oi) {
+    Point p;
+    p.start_us = oi.file.info.covered_from_us;
+    p.end_us = oi.file.info.covered_to_us;
+    sq::Statement info(oi.db,
+                       "SELECT packets, ip_bytes, sessions, coalesce(pcap_dropped,0) + coalesce(pcap_if_dropped,0), "
+                       "overflow_packets FROM interval");
+    if (info.step()) {
+        p.packets = info.column_int(0);
+        p.ip_bytes = info.column_int(1);
+        p.sessions = info.column_int(2);
+        p.dropped = info.column_int(3);
+        p.overflow = info.column_int(4);
+    }
+    sq::Statement outcomes(oi.db, "SELECT name, packets FROM decode_count WHERE kind = 'outcome' AND name <> 'ip' AND packets > 0");
+    while (outcomes.step()) p.outcomes[std::string(outcomes.column_text(0))] += outcomes.column_int(1);
+    sq::Statement dir(oi.db,
+                      "SELECT coalesce(sum(CASE WHEN class_a = 'L' AND class_b <> 'L' THEN bytes_ba END), 0),"
+                      "       coalesce(sum(CASE WHEN class_a = 'L' AND class_b <> 'L' THEN bytes_ab END), 0),"
+                      "       coalesce(sum(CASE WHEN class_a = 'L' AND class_b = 'L' THEN bytes_ab + bytes_ba END), 0),"
+                      "       coalesce(sum(CASE WHEN class_a <> 'L' THEN bytes_ab + bytes_ba END), 0) FROM session");
+    if (dir.step()) {
+        p.bytes_in = dir.column_int(0);
+        p.bytes_out = dir.column_int(1);
+        p.bytes_internal = dir.column_int(2);
+        p.bytes_external = dir.column_int(3);
+    }
+    return p;
+}
+
+std::vector<BigSession> biggest_sessions(rp::OpenInterval& oi) {
+    std::vector<BigSession> out;
+    sq::Statement s(oi.db,
+                    "SELECT ip_a, ip_b, proto, port_a, port_b, bytes_ab + bytes_ba AS total FROM session "
+                    "ORDER BY total DESC LIMIT 5");
+    while (s.step()) {
+        const auto a = s.column_blob(0), b = s.column_blob(1);
+        if (a.size() != 16 || b.size() != 16) continue;
+        BigSession bs;
+        bs.a = ipaudit::IpAddress::from_v6_bytes(std::span<const std::uint8_t, 16>(a.data(), 16));
+        bs.b = ipaudit::IpAddress::from_v6_bytes(std::span<const std::uint8_t, 16>(b.data(), 16));
+        bs.proto = static_cast<int>(s.column_int(2));
+        bs.port_a = static_cast<int>(s.column_int(3));
+        bs.port_b = static_cast<int>(s.column_int(4));
+        bs.bytes = s.column_int(5);
+        out.push_back(bs);
+    }
+    return out;
+}
+
+std::string search_href(std::int64_t from_us, std::int64_t to_us, const std::string& ip = {}) {
+    return "search.cgi?" + html(query({{"ip", ip},
+                                       {"from", rp::format_local_minute(from_us)},
+                                       {"to", rp::format_local_minute(to_us)}}));
+}
+
+std::string clock_text(std::int64_t us) {
+    const std::string t = rp::format_local_minute(us);  // YYYY-MM-DD HH:MM
+    return t.size() >= 16 ? t.substr(11, 5) : t;
+}
+
+// An axis label: 8 MiB rather than 8.00 MiB.
+std::string tick_label(std::int64_t v) {
+    std::string t = human_bytes(v);
+    if (const auto dot = t.find(".00 "); dot != std::string::npos) t.erase(dot, 3);
+    else if (const auto dot1 = t.find(".0 "); dot1 != std::string::npos) t.erase(dot1, 2);
+    return t;
+}
+
+// Traffic per interval, in and out of the local networks, as grouped bars.
+void write_chart(std::ostream& out, const std::vector<Point>& points) {
+    constexpr int kW = 1000, kH = 260, kLeft = 70, kRight = 10, kTop = 14, kBottom = 34;
+    const int plot_w = kW - kLeft - kRight, plot_h = kH - kTop - kBottom;
+    std::int64_t max = 1;
+    for (const auto& p : points) max = std::max({max, p.bytes_in, p.bytes_out});
+    // A round top for the scale: 1, 2, 4 or 5 times 10^k times a power of 1024 (so the labels
+    // read 2 MiB, 4 MiB ...).
+    double unit = 1;
+    while (unit * 1024 <= static_cast<double>(max)) unit *= 1024;
+    double top = unit;
+    for (double decade = 1; top < static_cast<double>(max); decade *= 10) {
+        for (const double m : {1.0, 2.0, 4.0, 5.0, 8.0}) {
+            top = m * decade * unit;
+            if (top >= static_cast<double>(max)) break;
+        }
+    }
+    out << "<svg id=\"traffic-chart\" class=\"chart\" viewBox=\"0 0 " << kW << ' ' << kH
+        << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Traffic per interval, in and out\">\n"
+        << "<rect x=\"" << kLeft << "\" y=\"" << kTop << "\" width=\"" << plot_w << "\" height=\"" << plot_h
+        << "\" fill=\"#fbfcfd\" stroke=\"#d5dbe1\"/>\n";
+    char buf[256];
+    for (int g = 0; g <= 4; ++g) {
+        const double y = kTop + plot_h - plot_h * g / 4.0;
+        std::snprintf(buf, sizeof buf, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e3e8ed\"/>", kLeft,
+                      kLeft + plot_w, y, y);
+        out << buf << "<text x=\"" << kLeft - 6 << "\" y=\"" << static_cast<int>(y + 4)
+            << "\" font-size=\"11\" text-anchor=\"end\" fill=\"#5b6775\">"
+            << html(tick_label(static_cast<std::int64_t>(top * g / 4))) << "</text>\n";
+    }
+    const std::size_t n = points.size();
+    if (n == 0) {
+        out << "<text x=\"" << kW / 2 << "\" y=\"" << kH / 2 << "\" text-anchor=\"middle\" fill=\"#5b6775\">no data</text>";
+    }
+    const double slot = n ? static_cast<double>(plot_w) / static_cast<double>(n) : 0;
+    const double bar = std::max(1.0, slot * 0.38);
+    const std::size_t label_every = std::max<std::size_t>(1, (n + 11) / 12);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Point& p = points[i];
+        const double x = kLeft + slot * static_cast<double>(i) + slot * 0.1;
+        auto draw = [&](double bx, std::int64_t v, const char* color, const char* what) {
+            const double h = plot_h * static_cast<double>(v) / top;
+            std::snprintf(buf, sizeof buf, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">", bx,
+                          kTop + plot_h - h, bar, h, color);
+            out << buf << "<title>" << html(rp::format_local_minute(p.start_us)) << ' ' << what << ": "
+                << html(human_bytes(v)) << " (" << v << " bytes)</title></rect>";
+        };
+        draw(x, p.bytes_in, "#2f7fd1", "in");
+        draw(x + bar, p.bytes_out, "#e07b24", "out");
+        out << '\n';
+        if (i % label_every == 0) {
+            std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5b6775\">",
+                          x + bar, kTop + plot_h + 16);
+            out << buf << html(clock_text(p.start_us)) << "</text>\n";
+        }
+    }
+    out << "</svg>\n<p class=\"legend muted\"><span style=\"background:#2f7fd1\"></span>in (to local hosts)"
+           "<span style=\"background:#e07b24\"></span>out (from local hosts) · bytes per interval, hover a bar for the exact value</p>\n";
+}
+
+void card(std::ostream& out, std::string_view label, const std::string& big_html, const std::string& detail_html) {
+    out << "<div class=\"card\"><div class=\"label\">" << html(label) << "</div><div class=\"big\">" << big_html
+        << "</div><div class=\"muted\">" << detail_html << "</div></div>\n";
+}
+
+std::string totals_detail(const Totals& t) {
+    return grouped(t.packets) + " packets · " + grouped(t.sessions) + " sessions<br>in " + bytes_cell(t.bytes_in) +
+           " · out " + bytes_cell(t.bytes_out);
+}
+
+void write_json(std::ostream& out, const std::optional<rp::DataSpan>& span, std::uint64_t disk, const Totals& last,
+                const Totals& day, const Totals& window, const std::vector<Point>& points) {
+    auto totals = [&](const Totals& t) {
+        out << "{\"files\":" << t.files << ",\"packets\":" << t.packets << ",\"ip_bytes\":" << t.ip_bytes
+            << ",\"sessions\":" << t.sessions << ",\"bytes_in\":" << t.bytes_in << ",\"bytes_out\":" << t.bytes_out
+            << ",\"pcap_dropped\":" << t.dropped << ",\"overflow_packets\":" << t.overflow << ",\"decode_outcomes\":{";
+        bool first = true;
+        for (const auto& [k, v] : t.outcomes) {
+            out << (first ? "" : ",") << rp::json_string(k) << ':' << v;
+            first = false;
+        }
+        out << "}}";
+    };
+    out << "{\"data_available\":";
+    if (span)
+        out << "{\"from\":" << rp::json_string(rp::format_local_time(span->first_start_us))
+            << ",\"to\":" << rp::json_string(rp::format_local_time(span->last_start_us)) << '}';
+    else
+        out << "null";
+    out << ",\"disk_used_bytes\":" << disk << ",\"last_interval\":";
+    totals(last);
+    out << ",\"latest_day\":";
+    totals(day);
+    out << ",\"last_24h\":";
+    totals(window);
+    out << ",\"intervals\":[";
+    for (std::size_t i = 0; i < points.size(); ++i)
+        out << (i ? "," : "") << "{\"start\":" << rp::json_string(rp::format_local_time(points[i].start_us))
+            << ",\"bytes_in\":" << points[i].bytes_in << ",\"bytes_out\":" << points[i].bytes_out
+            << ",\"bytes_internal\":" << points[i].bytes_internal << ",\"bytes_external\":" << points[i].bytes_external
+            << '}';
+    out << "]}\n";
+}
+
+int run() {
+    std::ostream& out = std::cout;
+    const Config config = load_config();
+    bool json = false, csv = false, head = false;
+    try {
+        const Request req;
+        head = req.head();
+        const auto format = req.value("format");
+        if (format && *format == "json") json = true;
+        else if (format && *format == "csv") csv = true;
+        else if (format && *format != "html") throw BadRequest(400, "format: expected html, csv or json");
+    } catch (const BadRequest& e) {
+        send_headers(out, e.status(), "text/html; charset=utf-8");
+        page_begin(out, "Dashboard", Page::kIndex);
+        error_box(out, e.what());
+        out << "<p><a href=\"index.cgi\">Back to the dashboard</a></p>\n";
+        page_end(out);
+        return 0;
+    }
+
+    const rp::IntervalCatalog catalog(config.data_dir);
+    const std::optional<rp::DataSpan> span = catalog.data_span();
+    const std::uint64_t disk = disk_used(config.data_dir);
+    std::vector<Point> points;
+    Totals last, day, window;
+    std::vector<BigSession> biggest;
+    rp::Notes notes;
+    std::int64_t day_start = 0;
+    if (span) {
+        day_start = rp::local_day_start_us(span->last_start_us);
+        const std::int64_t window_start = span->last_start_us - kDayUs;
+        const rp::Period period{std::min(window_start, day_start), span->last_start_us + kDayUs};
+        catalog.for_each_interval(period, notes, [&](rp::OpenInterval& oi) {
+            if (oi.file.info.covered_from_us < period.from_us) return true;
+            Point p = read_point(oi);
+            if (p.start_us >= day_start) day.add(p);
+            if (p.start_us > window_start) {
+                window.add(p);
+                points.push_back(p);
+            }
+            if (p.start_us == span->last_start_us) {
+                last.add(p);
+                biggest = biggest_sessions(oi);
+            }
+            return true;
+        });
+    }
+
+    if (csv) {  // the chart's data: one row per interval of the last 24 hours of data
+        send_headers(out, 200, "text/csv; charset=utf-8");
+        if (head) return 0;
+        out << "interval_start,packets,ip_bytes,sessions,bytes_in,bytes_out,bytes_internal,bytes_external\n";
+        for (const Point& p : points)
+            out << rp::format_local_time(p.start_us) << ',' << p.packets << ',' << p.ip_bytes << ',' << p.sessions << ','
+                << p.bytes_in << ',' << p.bytes_out << ',' << p.bytes_internal << ',' << p.bytes_external << '\n';
+        return 0;
+    }
+    if (json) {
+        send_headers(out, 200, "application/json");
+        if (!head) write_json(out, span, disk, last, day, window, points);
+        return 0;
+    }
+    send_headers(out, 200, "text/html; charset=utf-8");
+    if (head) return 0;
+    page_begin(out, "Dashboard", Page::kIndex);
+    if (!span) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(config.data_dir, ec))
+            out << "<p class=\"error\">The data directory " << html(config.data_dir.string())
+                << " does not exist or cannot be read by the web server. Check <code>data-dir</code> in the file "
+                   "named by IPAUDIT_CONF (default /etc/ipaudit/ipaudit.conf) and the directory's permissions.</p>\n";
+        else
+            out << "<p class=\"notice\">No data yet: the data directory holds no interval files. Once ipauditd has "
+                   "written its first interval (every 30 minutes by default), the figures appear here.</p>\n";
+        card(out, "Disk used", bytes_cell(static_cast<std::int64_t>(disk)), "by the data directory");
+        page_end(out);
+        return 0;
+    }
+    const std::int64_t last_end = points.empty() ? span->last_start_us : points.back().end_us;
+    out << "<div class=\"cards\">\n";
+    card(out, "Data available", html(minute_text(span->first_start_us)),
+         "to " + html(minute_text(span->last_start_us)) + " (interval starts)");
+    card(out, "Disk used", bytes_cell(static_cast<std::int64_t>(disk)), "by the data directory");
+    card(out, "Last interval · " + clock_text(span->last_start_us), bytes_cell(last.ip_bytes), totals_detail(last));
+    card(out, "Latest day · " + rp::format_local_minute(day_start).substr(0, 10), bytes_cell(day.ip_bytes),
+         totals_detail(day));
+    out << "</div>\n";
+
+    out << "<h2>Traffic per interval, last 24 hours of data</h2>\n<div class=\"card\">\n";
+    write_chart(out, points);
+    out << "</div>\n";
+
+    out << "<h2>Capture health, last 24 hours of data</h2>\n<div class=\"card\" id=\"health\">\n";
+    const bool healthy = window.dropped == 0 && window.overflow == 0 && window.outcomes.empty();
+    out << "<p>"
+        << (healthy ? "Every packet captured was decoded and accounted; nothing dropped."
+                    : "Packets captured, and those not accounted: dropped, over the memory cap, or not decoded as IP.")
+        << "</p>\n";
+    out << "<table><thead><tr><th>Counter</th><th class=\"n\">Packets</th></tr></thead><tbody>\n"
+        << "<tr><td>captured (all intervals)</td><td class=\"n\">" << grouped(window.packets) << "</td></tr>\n"
+        << "<tr><td>dropped by libpcap / interface</td><td class=\"n\">" << grouped(window.dropped) << "</td></tr>\n"
+        << "<tr><td>over the session memory cap</td><td class=\"n\">" << grouped(window.overflow) << "</td></tr>\n";
+    for (const auto& [name, count] : window.outcomes)
+        out << "<tr><td>decode: " << html(name) << "</td><td class=\"n\">" << grouped(count) << "</td></tr>\n";
+    out << "</tbody></table>\n</div>\n";
+
+    out << "<h2>Largest sessions of the last interval</h2>\n";
+    out << "<div class=\"scroll\"><table id=\"biggest\"><thead><tr><th>Side A</th><th>Side B</th><th>Proto</th><th class=\"n\">Port A</th>"
+           "<th class=\"n\">Port B</th><th class=\"n\">Bytes</th></tr></thead><tbody>\n";
+    for (const auto& b : biggest) {
+        const std::string a = b.a.to_string(), bb = b.b.to_string();
+        out << "<tr><td><a href=\"" << search_href(span->last_start_us, last_end, a) << "\">" << html(a)
+            << "</a></td><td><a href=\"" << search_href(span->last_start_us, last_end, bb) << "\">" << html(bb)
+            << "</a></td><td>" << html(rp::protocol_name(b.proto)) << "</td><td class=\"n\">" << b.port_a
+            << "</td><td class=\"n\">" << b.port_b << "</td><td class=\"n\">" << bytes_cell(b.bytes) << "</td></tr>\n";
+    }
+    out << "</tbody></table></div>\n";
+
+    out << "<h2>Search</h2>\n<div class=\"card\"><a href=\"" << search_href(span->last_start_us, last_end)
+        << "\">Sessions of the last interval</a> · <a href=\"" << search_href(day_start, day_start + kDayUs)
+        << "\">Sessions of the latest day</a> · <a href=\"search.cgi\">Search form</a></div>\n";
+    for (const auto& n : notes) out << "<p class=\"note\">Note: " << html(n) << "</p>\n";
+    page_end(out);
+    return 0;
+}
+
+}  // namespace
+
+int main() {
+    try {
+        return run();
+    } catch (const std::exception& e) {
+        internal_error(std::cout, "index.cgi", e.what());
+    } catch (...) {
+        internal_error(std::cout, "index.cgi", "unknown exception");
+    }
+    return 0;
+}
