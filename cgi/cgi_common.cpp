@@ -270,6 +270,18 @@ tbody tr:hover{background:#eaf2fb}
 .tag.p2p{background:#f1e6fa;color:#5d2b86}
 .chart{width:100%;height:auto;display:block}
 .legend span{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 5px -1px 14px}
+.picker{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:end}
+.picker label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:3px}
+.picker input,.picker select{font:inherit;padding:5px 7px;border:1px solid #b9c3cd;border-radius:4px;background:#fff;color:var(--fg)}
+.quick{margin:8px 0 0;font-size:13px}
+.quick a{margin-right:12px}
+tr.flag td{background:#fdecea}
+.tag.flag{background:#b3261e;color:#fff;font-weight:600}
+.tag.ok{background:#e3f3e6;color:#1e6b2f}
+td.bar{min-width:120px}
+td.bar span.b{display:inline-block;height:9px;background:var(--accent);border-radius:2px;vertical-align:middle;margin-right:6px}
+tr.total td{font-weight:700;border-top:2px solid #9aa7b4}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}
 footer{color:var(--muted);font-size:12px;padding:12px 24px 24px}
 )";
 
@@ -284,6 +296,10 @@ void page_begin(std::ostream& out, std::string_view title, Page active) {
         << "<title>" << html(title) << " · ipaudit</title><style>" << kCss << "</style></head>\n<body>\n"
         << "<header><span class=\"brand\">ipaudit</span><nav>";
     nav(Page::kIndex, "index.cgi", "Dashboard");
+    nav(Page::kPairs, "pairs.cgi", "Pairs");
+    nav(Page::kScanners, "scanners.cgi", "Scanners");
+    nav(Page::kServers, "servers.cgi", "Servers");
+    nav(Page::kTraffic, "traffic.cgi", "Traffic");
     nav(Page::kSearch, "search.cgi", "Search");
     out << "</nav></header>\n<main>\n<h1>" << html(title) << "</h1>\n";
 }

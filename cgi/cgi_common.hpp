@@ -69,7 +69,7 @@ void send_headers(std::ostream& out, int status, std::string_view content_type);
 // user the page failed, without details. Status 503 when the headers are not out yet.
 void internal_error(std::ostream& out, std::string_view program, std::string_view what);
 
-enum class Page { kIndex, kSearch };
+enum class Page { kIndex, kPairs, kScanners, kServers, kTraffic, kSearch, kHost, kOther };
 // <!doctype html> ... <body><header with nav><main>; page_end closes them.
 void page_begin(std::ostream& out, std::string_view title, Page active);
 void page_end(std::ostream& out);

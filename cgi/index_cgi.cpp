@@ -16,6 +16,8 @@
 #include "cgi_common.hpp"
 #include "report/escape.hpp"
 #include "report/interval_catalog.hpp"
+#include "report/report_queries.hpp"
+#include "report_page.hpp"
 #include "report/search_output.hpp"
 #include "store/sqlite.hpp"
 
@@ -240,6 +242,65 @@ void write_json(std::ostream& out, const std::optional<rp::DataSpan>& span, std:
     out << "]}\n";
 }
 
+// "Top five" of the pairs, scanners (out and in) and servers reports over the latest day of
+// data, each a small table linking to its full page (which shows the same day by default).
+void write_top_fives(std::ostream& out, const rp::IntervalCatalog& catalog, const std::optional<rp::DataSpan>& span,
+                     rp::Notes& notes) {
+    const rp::Period period = default_report_period(span, now_us());
+    const std::string q = html(query(period_params(period)));
+    auto head = [&](const char* id, const char* title, const char* page, const char* cols) {
+        out << "<div class=\"card\"><h2 style=\"margin-top:0\"><a href=\"" << page << '?' << q << "\">" << title
+            << "</a></h2>\n<table id=\"" << id << "\"><thead><tr>" << cols << "</tr></thead><tbody>\n";
+    };
+    auto tail = [&](bool empty, const char* page) {
+        if (empty) out << "<tr><td colspan=\"4\" class=\"muted\">None.</td></tr>\n";
+        out << "</tbody></table><p class=\"note\"><a href=\"" << page << '?' << q << "\">full report</a></p></div>\n";
+    };
+    out << "<h2>Top five, latest day (" << html(rp::format_local_minute(period.from_us).substr(0, 10)) << ")</h2>\n"
+        << "<div class=\"grid2\" id=\"top-fives\">\n";
+    const rp::PairsReport pairs = rp::pairs_report(catalog, {period, 5});
+    head("top-pairs", "Busiest pairs", "pairs.cgi", "<th>Local</th><th>Remote</th><th class=\"n\">Total</th><th></th>");
+    for (const auto& r : pairs.pairs)
+        out << "<tr><td>" << host_link(r.local_ip, period) << "</td><td>" << host_link(r.remote_ip, period) << "</td>"
+            << bytes_td(r.bytes_total()) << "<td>"
+            << search_link(period, {{"ip", r.local_ip.to_string()}, {"ip2", r.remote_ip.to_string()}}) << "</td></tr>\n";
+    tail(pairs.pairs.empty(), "pairs.cgi");
+    rp::ScannerOptions so;
+    so.period = period;
+    so.top = 5;
+    const rp::ScannersReport scanners = rp::scanners_report(catalog, so);
+    for (const bool outgoing : {true, false}) {
+        const auto& rows = outgoing ? scanners.outgoing : scanners.incoming;
+        head(outgoing ? "top-scanners-out" : "top-scanners-in",
+             outgoing ? "Outgoing scanners" : "Incoming scanners", "scanners.cgi",
+             "<th>Scanner</th><th class=\"n\">Unanswered targets</th><th class=\"n\">Hosts</th><th></th>");
+        for (const auto& r : rows)
+            out << "<tr><td>" << host_link(r.ip, period) << "</td>" << count_cell(r.targets) << count_cell(r.hosts) << "<td>"
+                << search_link(period, {{"ip", r.ip.to_string()}}) << "</td></tr>\n";
+        tail(rows.empty(), "scanners.cgi");
+    }
+    rp::ServerOptions vo;
+    vo.period = period;
+    vo.top = 5;
+    rp::ServersReport servers = rp::servers_report(catalog, load_port_labels(), vo);
+    std::stable_sort(servers.servers.begin(), servers.servers.end(), [](const rp::ServerRow& a, const rp::ServerRow& b) {
+        return a.bytes_in + a.bytes_out > b.bytes_in + b.bytes_out;
+    });
+    if (servers.servers.size() > 5) servers.servers.resize(5);
+    head("top-servers", "Servers", "servers.cgi", "<th>Service</th><th>Server</th><th class=\"n\">Bytes</th><th></th>");
+    for (const auto& r : servers.servers)
+        out << "<tr" << (r.expected ? "" : " class=\"flag\"") << "><td>" << html(r.label.empty() ? std::to_string(r.port) : r.label)
+            << "</td><td>" << host_link(r.server, period)
+            << (r.expected ? "" : " <span class=\"tag flag\">UNEXPECTED</span>") << "</td>" << bytes_td(r.bytes_in + r.bytes_out)
+            << "<td>" << search_link(period, {{"ip", r.server.to_string()}, {"local_port", std::to_string(r.port)}})
+            << "</td></tr>\n";
+    tail(servers.servers.empty(), "servers.cgi");
+    out << "</div>\n";
+    for (const rp::Notes* n : std::initializer_list<const rp::Notes*>{&pairs.notes, &scanners.notes, &servers.notes})
+        for (const auto& s : *n)
+            if (std::find(notes.begin(), notes.end(), s) == notes.end()) notes.push_back(s);
+}
+
 int run() {
     std::ostream& out = std::cout;
     const Config config = load_config();
@@ -345,6 +406,8 @@ int run() {
     for (const auto& [name, count] : window.outcomes)
         out << "<tr><td>decode: " << html(name) << "</td><td class=\"n\">" << grouped(count) << "</td></tr>\n";
     out << "</tbody></table>\n</div>\n";
+
+    write_top_fives(out, catalog, span, notes);
 
     out << "<h2>Largest sessions of the last interval</h2>\n";
     out << "<div class=\"scroll\"><table id=\"biggest\"><thead><tr><th>Side A</th><th>Side B</th><th>Proto</th><th class=\"n\">Port A</th>"

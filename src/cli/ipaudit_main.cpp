@@ -28,9 +28,9 @@ SYNOPSIS
                    [--local-port P,..] [--remote-port P,..] [--proto P] [--min-bytes N]
                    [--max-bytes N] [--first-talker local|remote] [--last-talker local|remote]
                    [--limit N] [--every N] [--format text|csv|json]
-    ipaudit report {pairs|scanners|servers|traffic} [-d DATA_DIR] [--from T] [--to T]
+    ipaudit report {pairs|scanners|servers|traffic|host} [-d DATA_DIR] [--from T] [--to T]
                    [--top N] [--format text|csv|json] [--ports FILE] [--min-targets N]
-                   [--expected HOST:PORT,..]
+                   [--expected HOST:PORT,..] [--ip IP]
     ipaudit --help | --version
 
 COMMANDS

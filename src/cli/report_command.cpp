@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <optional>
 
+#include "core/ip_address.hpp"
+#include "report/host_report.hpp"
 #include "report/port_labels.hpp"
 #include "report/report_output.hpp"
 #include "report/report_queries.hpp"
@@ -15,7 +17,7 @@ namespace ipaudit::cli {
 namespace po = boost::program_options;
 namespace rp = ipaudit::report;
 
-const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|servers|traffic} [options]: one report over the
+const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|servers|traffic|host} [options]: one report over the
             interval files of a period, as aligned text (default), CSV or JSON, with exact
             integers and IPs as text. Sessions count by their own packet times.
               pairs     busiest (local, remote) pairs by total bytes (section 'pair'), then the
@@ -28,6 +30,10 @@ const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|se
                         then the local clients of the service (role 'client')
               traffic   bytes in/out/other/total, packets, sessions by protocol and service,
                         with shares and a TOTAL row
+              host      one IP (--ip, required): totals in/out (as local or remote side),
+                        per day and week, top peers, services used (as client) and offered
+                        (as server, the servers rule), per-interval series; sections
+                        'total', 'day', 'week', 'peer', 'used', 'offered', 'interval'
 
             -d, --data-dir DIR      data directory (default /var/lib/ipaudit)
             --from T, --to T        the period [from, to); default the last 24 hours (forms
@@ -38,6 +44,7 @@ const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|se
                                     exists, else the built-in copy of conf/ports.conf)
             --min-targets N         scanners: unanswered targets to be listed (default 50)
             --expected H:P,..       servers: expected servers, e.g. 10.1.1.25:25,[2001:db8::1]:443
+            --ip IP                 host: the IPv4 or IPv6 address (required)
 )";
 
 namespace {
@@ -68,7 +75,7 @@ po::options_description report_options() {
     po::options_description desc("report options");
     auto text = [] { return po::value<std::string>(); };
     desc.add_options()("help,h", "this help")("data-dir,d", text())("from", text())("to", text())("top", text())(
-        "format", text())("ports", text())("min-targets", text())("expected", text());
+        "format", text())("ports", text())("min-targets", text())("expected", text())("ip", text());
     return desc;
 }
 
@@ -76,13 +83,13 @@ po::options_description report_options() {
 
 int report_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, std::int64_t now_us) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-        out << "usage: ipaudit report {pairs|scanners|servers|traffic} [options]\n\n" << kReportHelp;
+        out << "usage: ipaudit report {pairs|scanners|servers|traffic|host} [options]\n\n" << kReportHelp;
         return args.empty() ? kExitUsage : kExitOk;
     }
     const std::string name = args[0];
-    if (name != "pairs" && name != "scanners" && name != "servers" && name != "traffic") {
+    if (name != "pairs" && name != "scanners" && name != "servers" && name != "traffic" && name != "host") {
         err << "ipaudit report: unknown report '" << rp::quote_input(name)
-            << "' (pairs, scanners, servers or traffic)\n";
+            << "' (pairs, scanners, servers, traffic or host)\n";
         return kExitUsage;
     }
     const std::string prefix = "ipaudit report " + name + ": ";
@@ -93,13 +100,14 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
     std::optional<std::string> ports_file;
     std::int64_t min_targets = rp::kDefaultMinTargets;
     std::vector<rp::ExpectedServer> expected;
+    std::optional<IpAddress> host_ip;
     try {
         po::variables_map vm;
         const po::positional_options_description none;
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         po::store(po::command_line_parser(rest).options(report_options()).positional(none).run(), vm);
         if (vm.count("help")) {
-            out << "usage: ipaudit report {pairs|scanners|servers|traffic} [options]\n\n" << kReportHelp;
+            out << "usage: ipaudit report {pairs|scanners|servers|traffic|host} [options]\n\n" << kReportHelp;
             return kExitOk;
         }
         if (const auto dir = get(vm, "data-dir")) {
@@ -127,6 +135,14 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
         };
         only("min-targets", "scanners");
         only("expected", "servers");
+        only("ip", "host");
+        if (name == "host") {
+            const auto ip = get(vm, "ip");
+            if (!ip) throw UsageError("--ip: required for the host report (an IPv4 or IPv6 address)");
+            host_ip = IpAddress::parse(*ip);
+            if (!host_ip)
+                throw UsageError("--ip: " + rp::quote_input(*ip) + " is not an IPv4 or IPv6 address");
+        }
     } catch (const po::error& e) {
         err << prefix << e.what() << " (see ipaudit report --help)\n";
         return kExitUsage;
@@ -176,6 +192,10 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
         o.expected = expected;
         auto r = rp::servers_report(catalog, labels, o);
         table = rp::servers_table(r);
+        notes = std::move(r.notes);
+    } else if (name == "host") {
+        auto r = rp::host_report(catalog, labels, rp::HostOptions{*host_ip, period, top});
+        table = rp::host_table(r);
         notes = std::move(r.notes);
     } else {
         auto r = rp::traffic_report(catalog, labels, {period, top});

@@ -1,6 +1,7 @@
 // The shared CGI code without a web server: escaping, query strings, the config loader and
 // request validation (cgicc reads the CGI environment set here).
 #include "cgi_common.hpp"
+#include "report_page.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -97,6 +98,35 @@ TEST_F(CgiEnv, RequestValidatesMethodAndValues) {
             EXPECT_EQ(std::string(e.what()).rfind(name, 0), 0u) << e.what();
         }
     }
+}
+
+TEST(ReportPageLinks, HostAndSearchLinksCarryThePeriodEscaped) {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    const report::Period period{1'793'577'600'000'000LL, 1'793'664'000'000'000LL};  // 2026-11-02 UTC
+    const auto ip = IpAddress::parse("2001:db8::1");
+    ASSERT_TRUE(ip);
+    EXPECT_EQ(host_link(*ip, period),
+              "<a class=\"ip\" href=\"host.cgi?ip=2001%3Adb8%3A%3A1&amp;from=2026-11-02%2000%3A00&amp;to=2026-11-03%2000%3A00\" "
+              "title=\"host report of 2001:db8::1\">2001:db8::1</a>");
+    EXPECT_EQ(search_link(period, {{"ip", "10.1.2.3"}, {"ip2", "<x>"}}),
+              "<a class=\"srch\" href=\"search.cgi?ip=10.1.2.3&amp;ip2=%3Cx%3E&amp;from=2026-11-02%2000%3A00&amp;"
+              "to=2026-11-03%2000%3A00\" title=\"sessions in the search\">search</a>");
+    EXPECT_EQ(count_cell(1234567), "<td class=\"n\" title=\"1234567\">1\xE2\x80\xAF" "234\xE2\x80\xAF" "567</td>");
+    const auto labels = report::PortLabels::defaults();
+    EXPECT_NE(port_html(6, 445, labels).find("tag risk"), std::string::npos);
+    EXPECT_EQ(port_html(6, 40000, labels), "40000/tcp");
+}
+
+TEST(ReportPageLinks, DefaultPeriodIsTheLatestDayOfData) {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    const std::int64_t day = 1'793'577'600'000'000LL;
+    const auto p = default_report_period(report::DataSpan{day - 86'400'000'000LL, day + 37'800'000'000LL}, day * 2);
+    EXPECT_EQ(p.from_us, day);
+    EXPECT_EQ(p.to_us, day + 86'400'000'000LL);
+    const auto none = default_report_period(std::nullopt, day);
+    EXPECT_EQ(none.to_us - none.from_us, 86'400'000'000LL);
 }
 
 }  // namespace

@@ -13,12 +13,16 @@ import urllib.request
 
 SKIP = 77
 LOCAL_NETS = "10.1.0.0/16,2001:db8:1::/48"
+REPORT_PAGES = ("pairs", "scanners", "servers", "traffic")
 
 
 def arguments():
     p = argparse.ArgumentParser()
     for name in ("index", "search", "pcapgen", "ipauditd", "ipaudit", "work"):
         p.add_argument("--" + name, required=True)
+    # The report pages (and any later page, e.g. --host) are optional: copied when given.
+    for name in REPORT_PAGES + ("host",):
+        p.add_argument("--" + name)
     p.add_argument("--screenshots")
     return p.parse_args()
 
@@ -37,7 +41,7 @@ def free_port():
 
 
 class Server:
-    """lighttpd serving /ipaudit/index.cgi and /ipaudit/search.cgi over a sample data dir."""
+    """lighttpd serving /ipaudit/*.cgi (index, search and the pages given) over a sample data dir."""
 
     def __init__(self, args):
         self.lighttpd = find_lighttpd()
@@ -58,6 +62,11 @@ class Server:
         os.makedirs(www)
         shutil.copy(args.index, os.path.join(www, "index.cgi"))
         shutil.copy(args.search, os.path.join(www, "search.cgi"))
+        self.pages = ["index", "search"]
+        for name in REPORT_PAGES + ("host",):
+            if getattr(args, name, None):
+                shutil.copy(getattr(args, name), os.path.join(www, name + ".cgi"))
+                self.pages.append(name)
         self.port = free_port()
         self.errorlog = os.path.join(self.work, "lighttpd-error.log")
         lconf = os.path.join(self.work, "lighttpd.conf")

@@ -77,7 +77,8 @@ def main():
     common_checks(status, headers, body, "index")
     check(status == 200, f"index status {status}")
     for needle in ("<svg", "Traffic per interval", "Last interval", "Capture health", "Data available", "Disk used",
-                   'href="search.cgi'):
+                   'href="search.cgi', 'id="top-pairs"', 'id="top-scanners-out"', 'id="top-scanners-in"',
+                   'id="top-servers"', "10.1.9.9", "198.51.100.7", "UNEXPECTED", 'href="pairs.cgi?from='):
         check(needle in body, f"index has {needle!r}")
     status, headers, body = server.request("index.cgi?format=json")
     check(status == 200, "index json status")
@@ -186,10 +187,141 @@ def main():
     status, headers, body = server.request("search.cgi", method="HEAD")
     check(status == 200 and "Content-Security-Policy" in headers, "HEAD works")
 
+    count += report_pages()
+
     with open(server.errorlog) as f:
         log = f.read()
     print(f"{count} hostile requests; lighttpd error log {len(log)} bytes")
     return 1 if failures else 0
+
+
+REPORT_FIELDS = {  # page -> its fields besides from, to, top, format
+    "pairs": [], "scanners": ["min_targets"], "servers": ["expected"], "traffic": []}
+
+
+def rows_of(body, table_id):
+    """The <tr> rows of the tbody of table `table_id` (text between <tbody> and </tbody>)."""
+    m = re.search(r'<table id="' + table_id + r'">.*?<tbody>(.*?)</tbody>', body, re.S)
+    return re.findall(r"<tr[^>]*>(.*?)</tr>", m.group(1), re.S) if m else []
+
+
+def report_pages():
+    """pairs, scanners, servers, traffic: expected hosts, CSV equal to the CLI's, hostile input."""
+    env = {k: v for k, v in os.environ.items() if k != "TZ"}
+    data = os.path.join(server.work, "data")
+    for page in REPORT_FIELDS:
+        status, headers, body = server.request(page + ".cgi")
+        common_checks(status, headers, body, page)
+        check(status == 200, f"{page}: status {status}")
+        for needle in ('id="picker"', 'name="from"', 'name="to"', 'name="top"', 'id="quick"', "last interval",
+                       "yesterday", "last 7 days", 'href="pairs.cgi"', 'href="scanners.cgi"', 'href="servers.cgi"',
+                       'href="traffic.cgi"', "format=csv"):
+            check(needle in body, f"{page} has {needle!r}")
+        check(f'href="{page}.cgi" class="active"' in body, f"{page}: active nav entry")
+        status, headers, body = server.request(page + ".cgi?" + urllib.parse.urlencode(PERIOD))
+        check(status == 200, f"{page} period: status {status}")
+        check(("host.cgi?ip=" in body or page == "traffic") and 'class="srch" href="search.cgi?' in body,
+              f"{page}: IPs link to host.cgi, rows to search.cgi")
+        check(re.search(r'<span title="[0-9]+ bytes">[0-9.]+ [KMG]?i?B</span>', body) or
+              (page == "scanners" and re.search(r'<td class="n" title="[0-9]+">', body)), f"{page}: exact values on hover")
+
+    # The expected hosts of the sample, in order.
+    status, headers, body = server.request("pairs.cgi?" + urllib.parse.urlencode(PERIOD))
+    rows = rows_of(body, "pairs")
+    check(rows and "10.1.2.20" in rows[0] and "203.0.113.100" in rows[0], "pairs: 10.1.2.20 - 203.0.113.100 first")
+    check(rows and "search.cgi?ip=10.1.2.20&amp;ip2=203.0.113.100" in rows[0], "pairs: row search pre-filled")
+    check(rows and "host.cgi?ip=10.1.2.20&amp;from=2026-11-01" in rows[0], "pairs: host link with the period")
+    check(rows_of(body, "local-hosts") and rows_of(body, "remote-hosts"), "pairs: busiest local and remote hosts")
+    if "host" in server.pages and rows:  # the IP links open the host report
+        href = re.search(r'href="(host\.cgi\?[^"]*)"', rows[0]).group(1).replace("&amp;", "&")
+        status, headers, hbody = server.request(href)
+        common_checks(status, headers, hbody, "host link")
+        check(status == 200 and "10.1.2.20" in hbody, f"pairs: the host link works ({status})")
+    status, headers, body = server.request("scanners.cgi?" + urllib.parse.urlencode(PERIOD))
+    out_rows, in_rows = rows_of(body, "scanners-out"), rows_of(body, "scanners-in")
+    check(out_rows and "10.1.9.9" in out_rows[0] and "SMB" in out_rows[0] and "worm-like" in out_rows[0],
+          "scanners: 10.1.9.9 outgoing first, port 445 labelled SMB, worm-like")
+    check(in_rows and "198.51.100.7" in in_rows[0], "scanners: 198.51.100.7 incoming first")
+    check("10.1.9.9" not in "".join(in_rows) and "198.51.100.7" not in "".join(out_rows), "scanners: directions")
+    status, headers, body = server.request("servers.cgi?" + urllib.parse.urlencode(PERIOD))
+    smtp = [r for r in rows_of(body, "servers") if "10.1.2.50" in r and "SMTP" in r]
+    check(smtp and "UNEXPECTED" in smtp[0] and 'class="tag flag"' in smtp[0], "servers: 10.1.2.50 SMTP flagged")
+    check('<tr class="flag"><td><span class="tag">SMTP</span> 25/tcp</td><td><a class="ip" href="host.cgi?ip=10.1.2.50'
+          in body, "servers: the SMTP row is highlighted")
+    check('id="unexpected"' in body, "servers: unexpected servers notice")
+    status, headers, body = server.request("servers.cgi?" + urllib.parse.urlencode({**PERIOD, "expected": "10.1.2.50:25"}))
+    smtp = [r for r in rows_of(body, "servers") if "10.1.2.50" in r and "SMTP" in r]
+    check(status == 200 and smtp and "UNEXPECTED" not in smtp[0] and "expected" in smtp[0], "servers: expected= clears the flag")
+    status, headers, body = server.request("traffic.cgi?" + urllib.parse.urlencode(PERIOD))
+    check('<svg id="traffic-chart"' in body and "<rect" in body, "traffic: SVG chart")
+    check('class="total"' in body and rows_of(body, "traffic"), "traffic: table with a TOTAL row")
+
+    # CSV and JSON equal the CLI's for the same period and parameters.
+    cases = [("pairs", {"top": "5"}, []), ("scanners", {"min_targets": "20"}, ["--min-targets", "20"]),
+             ("servers", {"expected": "10.1.1.22:22"}, ["--expected", "10.1.1.22:22"]), ("traffic", {}, []),
+             ("pairs", {}, []), ("scanners", {}, []), ("servers", {"top": "0"}, [])]
+    for page, params, extra in cases:
+        cli_extra = list(extra)
+        if "top" in params:
+            cli_extra += ["--top", params["top"]]
+        for fmt in ("csv", "json"):
+            status, headers, body = server.request(page + ".cgi?" + urllib.parse.urlencode({**PERIOD, **params, "format": fmt}))
+            cli = subprocess.run([args.ipaudit, "report", page, "-d", data, "--from", PERIOD["from"], "--to", PERIOD["to"],
+                                  "--format", fmt] + cli_extra, capture_output=True, env=env, check=True)
+            # bytes, decoded as the server's reply is: no newline translation (CSV rows end in CRLF)
+            check(status == 200 and body == cli.stdout.decode("utf-8", errors="replace") and (fmt == "json" or body.count("\n") > 1),
+                  f"{page} {params} {fmt}: equals `ipaudit report {page} --format {fmt}`")
+            if fmt == "json":
+                json.loads(body)
+
+    # A foreign file among the interval files: a note, and the rest of each report.
+    foreign = os.path.join(data, "intervals", "2026", "11", "02", "20261102-1045.db")
+    with open(foreign, "w") as f:
+        f.write("<script>not a database</script>\n" * 100)
+    for page, table in (("pairs", "pairs"), ("scanners", "scanners-out"), ("servers", "servers"), ("traffic", "traffic")):
+        status, headers, body = server.request(page + ".cgi?" + urllib.parse.urlencode(PERIOD))
+        common_checks(status, headers, body, f"{page} with a foreign file")
+        check(status == 200 and "Note: skipped" in body and rows_of(body, table), f"{page}: foreign file skipped with a note")
+    os.remove(foreign)
+
+    # Quick links and a period over 31 days.
+    for q in ({"from": "today", "to": "today"}, {"from": "yesterday", "to": "yesterday"}, {"from": "-7d", "to": "now"}):
+        status, headers, body = server.request("traffic.cgi?" + urllib.parse.urlencode(q))
+        check(status == 200, f"traffic quick link {q}: {status}")
+    status, headers, body = server.request("pairs.cgi?" + urllib.parse.urlencode({"from": "2025-11-01", "to": "2026-11-04"}))
+    check(status == 200 and "longer than 31 days" in body, "report period capped with a notice")
+    status, headers, body = server.request("pairs.cgi?" + urllib.parse.urlencode({"from": "2026-11-04", "to": "2026-11-01"}))
+    check(status == 400 and 'class="error"' in body and 'id="picker"' in body, "from after to refused with the form")
+
+    # Hostile values in every field of every page.
+    count = 0
+    for page, fields in REPORT_FIELDS.items():
+        for name in ["from", "to", "top", "format"] + fields:
+            for kind, value in HOSTILE.items():
+                params = {**PERIOD, name: value} if name not in ("from", "to") else {name: value}
+                status, headers, body = server.request(page + ".cgi?" + urllib.parse.urlencode(params))
+                what = f"{page} {name}={kind}"
+                common_checks(status, headers, body, what)
+                check(status == 400, f"{what}: status {status}, expected 400")
+                if from_cgi(headers) and headers.get("Content-Type", "").startswith("text/html"):
+                    check('class="error"' in body and 'id="picker"' in body, f"{what}: message and form")
+                count += 1
+            for kind, raw in RAW_HOSTILE.items():
+                status, headers, body = server.request(f"{page}.cgi?{name}={raw}")
+                what = f"{page} {name}={kind}"
+                common_checks(status, headers, body, what)
+                check(status == 400 and ('class="error"' in body or not from_cgi(headers)), f"{what}: status {status}")
+                count += 1
+        for fmt in ("csv", "json"):
+            status, headers, body = server.request(page + ".cgi?" + urllib.parse.urlencode({"format": fmt, "from": "<script>"}))
+            common_checks(status, headers, body, f"{page} {fmt} error")
+            check(status == 400 and (body.startswith("error: ") if fmt == "csv" else "error" in json.loads(body)),
+                  f"{page} {fmt} error message")
+        status, headers, body = server.request(page + ".cgi", method="POST", data=b"top=5")
+        check(400 <= status < 500, f"{page} POST: status {status}")
+        status, headers, body = server.request(page + ".cgi", method="HEAD")
+        check(status == 200 and "Content-Security-Policy" in headers, f"{page} HEAD")
+    return count
 
 
 args = h.arguments()
