@@ -9,87 +9,12 @@
 
 #include "report/host_report.hpp"
 #include "report_page.hpp"
+#include "svg_chart.hpp"
 
 namespace rp = ipaudit::report;
 using namespace ipaudit::cgi;
 
 namespace {
-
-std::string clock_text(std::int64_t us) {
-    const std::string t = rp::format_local_minute(us);  // YYYY-MM-DD HH:MM
-    return t.size() >= 16 ? t.substr(11, 5) : t;
-}
-
-std::string tick_label(std::int64_t v) {
-    std::string t = human_bytes(v);
-    if (const auto dot = t.find(".00 "); dot != std::string::npos) t.erase(dot, 3);
-    else if (const auto dot1 = t.find(".0 "); dot1 != std::string::npos) t.erase(dot1, 2);
-    return t;
-}
-
-// The host's bytes in and out per interval file, as grouped bars.
-void write_chart(std::ostream& out, const std::vector<rp::HostIntervalPoint>& points) {
-    constexpr int kW = 1000, kH = 240, kLeft = 70, kRight = 10, kTop = 14, kBottom = 34;
-    const int plot_w = kW - kLeft - kRight, plot_h = kH - kTop - kBottom;
-    std::int64_t max = 1;
-    for (const auto& p : points) max = std::max({max, p.traffic.bytes_in, p.traffic.bytes_out});
-    double unit = 1;
-    while (unit * 1024 <= static_cast<double>(max)) unit *= 1024;
-    double top = unit;
-    for (double decade = 1; top < static_cast<double>(max); decade *= 10) {
-        for (const double m : {1.0, 2.0, 4.0, 5.0, 8.0}) {
-            top = m * decade * unit;
-            if (top >= static_cast<double>(max)) break;
-        }
-    }
-    out << "<svg id=\"host-chart\" class=\"chart\" viewBox=\"0 0 " << kW << ' ' << kH
-        << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Host traffic per interval, in and out\">\n"
-        << "<rect x=\"" << kLeft << "\" y=\"" << kTop << "\" width=\"" << plot_w << "\" height=\"" << plot_h
-        << "\" fill=\"#fbfcfd\" stroke=\"#d5dbe1\"/>\n";
-    char buf[256];
-    for (int g = 0; g <= 4; ++g) {
-        const double y = kTop + plot_h - plot_h * g / 4.0;
-        std::snprintf(buf, sizeof buf, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e3e8ed\"/>", kLeft,
-                      kLeft + plot_w, y, y);
-        out << buf << "<text x=\"" << kLeft - 6 << "\" y=\"" << static_cast<int>(y + 4)
-            << "\" font-size=\"11\" text-anchor=\"end\" fill=\"#5b6775\">"
-            << html(tick_label(static_cast<std::int64_t>(top * g / 4))) << "</text>\n";
-    }
-    const std::size_t n = points.size();
-    if (n == 0)
-        out << "<text x=\"" << kW / 2 << "\" y=\"" << kH / 2 << "\" text-anchor=\"middle\" fill=\"#5b6775\">no data</text>";
-    const double slot = n ? static_cast<double>(plot_w) / static_cast<double>(n) : 0;
-    const double bar = std::max(0.5, slot * 0.38);
-    const std::size_t label_every = std::max<std::size_t>(1, (n + 11) / 12);
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto& p = points[i];
-        const double x = kLeft + slot * static_cast<double>(i) + slot * 0.1;
-        const auto draw = [&](double bx, std::int64_t v, const char* color, const char* what) {
-            const double h = plot_h * static_cast<double>(v) / top;
-            std::snprintf(buf, sizeof buf, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">", bx,
-                          kTop + plot_h - h, bar, h, color);
-            out << buf << "<title>" << html(rp::format_local_minute(p.start_us)) << ' ' << what << ": "
-                << html(human_bytes(v)) << " (" << v << " bytes)</title></rect>";
-        };
-        draw(x, p.traffic.bytes_in, "#2f7fd1", "in");
-        draw(x + bar, p.traffic.bytes_out, "#e07b24", "out");
-        out << '\n';
-        if (i % label_every == 0) {
-            std::snprintf(buf, sizeof buf,
-                          "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5b6775\">", x + bar,
-                          kTop + plot_h + 16);
-            out << buf << html(clock_text(p.start_us)) << "</text>\n";
-        }
-    }
-    out << "</svg>\n<p class=\"legend muted\"><span style=\"background:#2f7fd1\"></span>in (received by the host)"
-           "<span style=\"background:#e07b24\"></span>out (sent by the host) · bytes per interval, hover a bar for "
-           "the exact value</p>\n";
-}
-
-void card(std::ostream& out, std::string_view label, const std::string& big_html, const std::string& detail_html) {
-    out << "<div class=\"card\"><div class=\"label\">" << html(label) << "</div><div class=\"big\">" << big_html
-        << "</div><div class=\"muted\">" << detail_html << "</div></div>\n";
-}
 
 std::string traffic_detail(const rp::HostTraffic& t) {
     return "in " + bytes_cell(t.bytes_in) + " · out " + bytes_cell(t.bytes_out) + "<br>" + html(grouped(t.sessions)) +
@@ -190,7 +115,12 @@ int run() {
     if (t.as_other.sessions > 0)
         card(out, "As other network", bytes_cell(t.as_other.bytes_total()), traffic_detail(t.as_other));
     out << "</div>\n<h2>Traffic per interval</h2>\n<div class=\"card\">\n";
-    write_chart(out, r.intervals);
+    std::vector<InOutBar> bars;
+    bars.reserve(r.intervals.size());
+    for (const auto& point : r.intervals) bars.push_back({point.start_us, point.traffic.bytes_in, point.traffic.bytes_out});
+    write_in_out_chart(out, {"host-chart", "Host traffic per interval, in and out", "in (received by the host)",
+                             "out (sent by the host)", 240},
+                       bars);
     out << "</div>\n<h2>Per day</h2>\n<div class=\"scroll\"><table id=\"days\"><thead><tr><th>Day</th>" << kTrafficHeads
         << "<th></th></tr></thead><tbody>\n";
     for (const auto& d : r.days) {

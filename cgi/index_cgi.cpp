@@ -18,6 +18,7 @@
 #include "report/interval_catalog.hpp"
 #include "report/report_queries.hpp"
 #include "report_page.hpp"
+#include "svg_chart.hpp"
 #include "report/search_output.hpp"
 #include "store/sqlite.hpp"
 
@@ -123,84 +124,6 @@ std::string search_href(std::int64_t from_us, std::int64_t to_us, const std::str
     return "search.cgi?" + html(query({{"ip", ip},
                                        {"from", rp::format_local_minute(from_us)},
                                        {"to", rp::format_local_minute(to_us)}}));
-}
-
-std::string clock_text(std::int64_t us) {
-    const std::string t = rp::format_local_minute(us);  // YYYY-MM-DD HH:MM
-    return t.size() >= 16 ? t.substr(11, 5) : t;
-}
-
-// An axis label: 8 MiB rather than 8.00 MiB.
-std::string tick_label(std::int64_t v) {
-    std::string t = human_bytes(v);
-    if (const auto dot = t.find(".00 "); dot != std::string::npos) t.erase(dot, 3);
-    else if (const auto dot1 = t.find(".0 "); dot1 != std::string::npos) t.erase(dot1, 2);
-    return t;
-}
-
-// Traffic per interval, in and out of the local networks, as grouped bars.
-void write_chart(std::ostream& out, const std::vector<Point>& points) {
-    constexpr int kW = 1000, kH = 260, kLeft = 70, kRight = 10, kTop = 14, kBottom = 34;
-    const int plot_w = kW - kLeft - kRight, plot_h = kH - kTop - kBottom;
-    std::int64_t max = 1;
-    for (const auto& p : points) max = std::max({max, p.bytes_in, p.bytes_out});
-    // A round top for the scale: 1, 2, 4 or 5 times 10^k times a power of 1024 (so the labels
-    // read 2 MiB, 4 MiB ...).
-    double unit = 1;
-    while (unit * 1024 <= static_cast<double>(max)) unit *= 1024;
-    double top = unit;
-    for (double decade = 1; top < static_cast<double>(max); decade *= 10) {
-        for (const double m : {1.0, 2.0, 4.0, 5.0, 8.0}) {
-            top = m * decade * unit;
-            if (top >= static_cast<double>(max)) break;
-        }
-    }
-    out << "<svg id=\"traffic-chart\" class=\"chart\" viewBox=\"0 0 " << kW << ' ' << kH
-        << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Traffic per interval, in and out\">\n"
-        << "<rect x=\"" << kLeft << "\" y=\"" << kTop << "\" width=\"" << plot_w << "\" height=\"" << plot_h
-        << "\" fill=\"#fbfcfd\" stroke=\"#d5dbe1\"/>\n";
-    char buf[256];
-    for (int g = 0; g <= 4; ++g) {
-        const double y = kTop + plot_h - plot_h * g / 4.0;
-        std::snprintf(buf, sizeof buf, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e3e8ed\"/>", kLeft,
-                      kLeft + plot_w, y, y);
-        out << buf << "<text x=\"" << kLeft - 6 << "\" y=\"" << static_cast<int>(y + 4)
-            << "\" font-size=\"11\" text-anchor=\"end\" fill=\"#5b6775\">"
-            << html(tick_label(static_cast<std::int64_t>(top * g / 4))) << "</text>\n";
-    }
-    const std::size_t n = points.size();
-    if (n == 0) {
-        out << "<text x=\"" << kW / 2 << "\" y=\"" << kH / 2 << "\" text-anchor=\"middle\" fill=\"#5b6775\">no data</text>";
-    }
-    const double slot = n ? static_cast<double>(plot_w) / static_cast<double>(n) : 0;
-    const double bar = std::max(1.0, slot * 0.38);
-    const std::size_t label_every = std::max<std::size_t>(1, (n + 11) / 12);
-    for (std::size_t i = 0; i < n; ++i) {
-        const Point& p = points[i];
-        const double x = kLeft + slot * static_cast<double>(i) + slot * 0.1;
-        auto draw = [&](double bx, std::int64_t v, const char* color, const char* what) {
-            const double h = plot_h * static_cast<double>(v) / top;
-            std::snprintf(buf, sizeof buf, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">", bx,
-                          kTop + plot_h - h, bar, h, color);
-            out << buf << "<title>" << html(rp::format_local_minute(p.start_us)) << ' ' << what << ": "
-                << html(human_bytes(v)) << " (" << v << " bytes)</title></rect>";
-        };
-        draw(x, p.bytes_in, "#2f7fd1", "in");
-        draw(x + bar, p.bytes_out, "#e07b24", "out");
-        out << '\n';
-        if (i % label_every == 0) {
-            std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5b6775\">",
-                          x + bar, kTop + plot_h + 16);
-            out << buf << html(clock_text(p.start_us)) << "</text>\n";
-        }
-    }
-    out << "</svg>\n<p class=\"legend muted\"><span style=\"background:#2f7fd1\"></span>in (to local hosts)"
-           "<span style=\"background:#e07b24\"></span>out (from local hosts) · bytes per interval, hover a bar for the exact value</p>\n";
-}
-
-void card(std::ostream& out, std::string_view label, const std::string& big_html, const std::string& detail_html) {
-    out << "<div class=\"card\"><div class=\"label\">" << html(label) << "</div><div class=\"big\">" << big_html
-        << "</div><div class=\"muted\">" << detail_html << "</div></div>\n";
 }
 
 std::string totals_detail(const Totals& t) {
@@ -390,7 +313,12 @@ int run() {
     out << "</div>\n";
 
     out << "<h2>Traffic per interval, last 24 hours of data</h2>\n<div class=\"card\">\n";
-    write_chart(out, points);
+    std::vector<InOutBar> bars;
+    bars.reserve(points.size());
+    for (const Point& p : points) bars.push_back({p.start_us, p.bytes_in, p.bytes_out});
+    write_in_out_chart(out, {"traffic-chart", "Traffic per interval, in and out", "in (to local hosts)",
+                             "out (from local hosts)", 260},
+                       bars);
     out << "</div>\n";
 
     out << "<h2>Capture health, last 24 hours of data</h2>\n<div class=\"card\" id=\"health\">\n";

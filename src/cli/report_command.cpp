@@ -1,5 +1,6 @@
 // `ipaudit report`: options validated into report options, the report run and written out.
 #include "cli/report_command.hpp"
+#include "cli/option_values.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -48,28 +49,6 @@ const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|se
 )";
 
 namespace {
-
-constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2;
-
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-std::optional<std::string> get(const po::variables_map& vm, const char* name) {
-    if (!vm.count(name)) return std::nullopt;
-    return vm[name].as<std::string>();
-}
-
-template <typename Parse>
-void with_option(const po::variables_map& vm, const char* name, Parse parse) {
-    const auto value = get(vm, name);
-    if (!value) return;
-    try {
-        parse(*value);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("--") + name + ": " + e.what());
-    }
-}
 
 po::options_description report_options() {
     po::options_description desc("report options");

@@ -1,5 +1,6 @@
 // `ipaudit search`: options validated one by one into a SearchFilter, then run and written out.
 #include "cli/search_command.hpp"
+#include "cli/option_values.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -44,29 +45,6 @@ const char* const kSearchHelp = R"(    search  Sessions matching every given fil
 )";
 
 namespace {
-
-constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2;
-
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-std::optional<std::string> get(const po::variables_map& vm, const char* name) {
-    if (!vm.count(name)) return std::nullopt;
-    return vm[name].as<std::string>();
-}
-
-// Runs `parse` on the option's value, naming the option in any error.
-template <typename Parse>
-void with_option(const po::variables_map& vm, const char* name, Parse parse) {
-    const auto value = get(vm, name);
-    if (!value) return;
-    try {
-        parse(*value);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("--") + name + ": " + e.what());
-    }
-}
 
 struct Parsed {
     std::filesystem::path data_dir = "/var/lib/ipaudit";
