@@ -76,42 +76,11 @@ std::vector<Record> section(const std::vector<Record>& all, const std::string& n
     return out;
 }
 
-struct DumpRow {
-    std::string ip_a, ip_b;
-    int proto = 0, port_a = 0, port_b = 0;
-    std::int64_t pkts_ab = 0, pkts_ba = 0, bytes_ab = 0, bytes_ba = 0;
-};
+using report_test::DumpRow;
 
+// Every session line of `ipaudit dump` over every interval file of the sample.
 const std::vector<DumpRow>& dump_rows() {
-    static const std::vector<DumpRow> rows = [] {
-        std::vector<DumpRow> out;
-        for (const fs::path& f : report_test::all_db_files(sample_dir())) {
-            const RunResult r = report_test::run({IPAUDIT_BIN, "dump", f.string()});
-            if (r.status != 0) throw std::runtime_error("dump failed: " + r.err);
-            std::istringstream in(r.out);
-            std::string line;
-            std::getline(in, line);  // header
-            while (std::getline(in, line)) {
-                std::vector<std::string> c;
-                std::istringstream ls(line);
-                std::string cell;
-                while (std::getline(ls, cell, '\t')) c.push_back(cell);
-                if (c.size() < 13) throw std::runtime_error("short dump line: " + line);
-                DumpRow d;
-                d.ip_a = c[0];
-                d.ip_b = c[1];
-                d.proto = std::stoi(c[2]);
-                d.port_a = std::stoi(c[3]);
-                d.port_b = std::stoi(c[4]);
-                d.pkts_ab = std::stoll(c[5]);
-                d.pkts_ba = std::stoll(c[6]);
-                d.bytes_ab = std::stoll(c[7]);
-                d.bytes_ba = std::stoll(c[8]);
-                out.push_back(d);
-            }
-        }
-        return out;
-    }();
+    static const std::vector<DumpRow> rows = report_test::dump_rows_of(IPAUDIT_BIN, report_test::all_db_files(sample_dir()));
     return rows;
 }
 

@@ -111,4 +111,49 @@ inline std::vector<fs::path> all_db_files(const fs::path& dir) {
     return out;
 }
 
+// One session line of `ipaudit dump` (the columns DESIGN.md fixes plus ours).
+struct DumpRow {
+    std::string ip_a, ip_b;
+    int proto = 0, port_a = 0, port_b = 0;
+    std::int64_t pkts_ab = 0, pkts_ba = 0, bytes_ab = 0, bytes_ba = 0;
+    std::string first_talker, flags_ab, flags_ba, class_a, class_b;
+};
+
+// Every session line of `ipaudit dump` (binary `ipaudit`) over `files`: an independent view of
+// the store for checking reports against.
+inline std::vector<DumpRow> dump_rows_of(const std::string& ipaudit, const std::vector<fs::path>& files) {
+    std::vector<DumpRow> out;
+    for (const fs::path& f : files) {
+        const RunResult r = run({ipaudit, "dump", f.string()});
+        if (r.status != 0) throw std::runtime_error("dump failed: " + r.err);
+        std::istringstream in(r.out);
+        std::string line;
+        std::getline(in, line);  // header
+        while (std::getline(in, line)) {
+            std::vector<std::string> c;
+            std::istringstream ls(line);
+            std::string cell;
+            while (std::getline(ls, cell, '\t')) c.push_back(cell);
+            if (c.size() < 18) throw std::runtime_error("short dump line: " + line);
+            DumpRow d;
+            d.ip_a = c[0];
+            d.ip_b = c[1];
+            d.proto = std::stoi(c[2]);
+            d.port_a = std::stoi(c[3]);
+            d.port_b = std::stoi(c[4]);
+            d.pkts_ab = std::stoll(c[5]);
+            d.pkts_ba = std::stoll(c[6]);
+            d.bytes_ab = std::stoll(c[7]);
+            d.bytes_ba = std::stoll(c[8]);
+            d.first_talker = c[11];
+            d.flags_ab = c[14];
+            d.flags_ba = c[15];
+            d.class_a = c[16];
+            d.class_b = c[17];
+            out.push_back(d);
+        }
+    }
+    return out;
+}
+
 }  // namespace ipaudit::report_test
