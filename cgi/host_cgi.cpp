@@ -62,24 +62,19 @@ int run() {
     const rp::IntervalCatalog catalog(config.data_dir);
     const auto span = catalog.data_span();
     ReportPage page("host.cgi", "Host report", Page::kHost, {{"ip", "IP address", "10.1.2.3 or 2001:db8::1"}});
-    ReportParams p;
     std::optional<ipaudit::IpAddress> ip;
     bool head = false;
-    try {
-        const Request req;
-        head = req.head();
-        p = page.parse(req, span);
-        page.extra(p, 0, [&](const std::string& text) {
+    const auto parsed = page.parse_or_reject(out, span, head, [&](ReportParams& q) {
+        page.extra(q, 0, [&](const std::string& text) {
             ip = ipaudit::IpAddress::parse(text);
             if (!ip)
                 throw std::invalid_argument(rp::quote_input(text) +
                                             " is not an IPv4 or IPv6 address (one host, e.g. 10.1.2.3 or 2001:db8::1)");
         });
-        if (!ip && p.format != Format::kHtml) throw BadRequest(400, "IP address: required for CSV and JSON output");
-    } catch (const BadRequest& e) {
-        page.error_response(out, e, span);
-        return 0;
-    }
+        if (!ip && q.format != Format::kHtml) throw BadRequest(400, "IP address: required for CSV and JSON output");
+    });
+    if (!parsed) return 0;
+    const ReportParams& p = *parsed;
     const rp::PortLabels labels = load_port_labels();
     if (!ip) {  // the empty form: ask for an address
         send_headers(out, 200, "text/html; charset=utf-8");

@@ -32,16 +32,10 @@ int run() {
     const rp::IntervalCatalog catalog(config.data_dir);
     const auto span = catalog.data_span();
     ReportPage page("pairs.cgi", "Busiest host pairs", Page::kPairs);
-    ReportParams p;
     bool head = false;
-    try {
-        const Request req;
-        head = req.head();
-        p = page.parse(req, span);
-    } catch (const BadRequest& e) {
-        page.error_response(out, e, span);
-        return 0;
-    }
+    const auto parsed = page.parse_or_reject(out, span, head);
+    if (!parsed) return 0;
+    const ReportParams& p = *parsed;
     rp::PairsReport r = rp::pairs_report(catalog, {p.period, p.top});
     if (p.format != Format::kHtml) {
         write_machine(out, p, head, rp::pairs_table(r), r.notes);

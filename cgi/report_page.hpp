@@ -65,6 +65,28 @@ public:
         }
     }
 
+    // The request of this page: the shared fields, then the page's own through `own_fields`
+    // (which may call extra()). On a bad field it writes the 4xx answer and returns nullopt.
+    // `head` tells whether it was a HEAD request.
+    template <typename OwnFields>
+    [[nodiscard]] std::optional<ReportParams> parse_or_reject(std::ostream& out, const std::optional<report::DataSpan>& span,
+                                                              bool& head, OwnFields own_fields) {
+        try {
+            const Request req;
+            head = req.head();
+            ReportParams p = parse(req, span);
+            own_fields(p);
+            return p;
+        } catch (const BadRequest& e) {
+            error_response(out, e, span);
+            return std::nullopt;
+        }
+    }
+    [[nodiscard]] std::optional<ReportParams> parse_or_reject(std::ostream& out, const std::optional<report::DataSpan>& span,
+                                                              bool& head) {
+        return parse_or_reject(out, span, head, [](ReportParams&) {});
+    }
+
     // The 4xx answer: HTML page with the message and the form; plain text for csv, JSON for json.
     void error_response(std::ostream& out, const BadRequest& e, const std::optional<report::DataSpan>& span);
     // Headers, page_begin, data span, the picker form, quick links and notices.

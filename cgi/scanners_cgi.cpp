@@ -51,18 +51,13 @@ int run() {
     const auto span = catalog.data_span();
     ReportPage page("scanners.cgi", "Possible scanners", Page::kScanners,
                     {{"min_targets", "Min unanswered targets", std::to_string(rp::kDefaultMinTargets)}});
-    ReportParams p;
     rp::ScannerOptions o;
     bool head = false;
-    try {
-        const Request req;
-        head = req.head();
-        p = page.parse(req, span);
-        page.extra(p, 0, [&](const std::string& s) { o.min_targets = rp::parse_count(s, 1, 1'000'000'000); });
-    } catch (const BadRequest& e) {
-        page.error_response(out, e, span);
-        return 0;
-    }
+    const auto parsed = page.parse_or_reject(out, span, head, [&](ReportParams& q) {
+        page.extra(q, 0, [&](const std::string& s) { o.min_targets = rp::parse_count(s, 1, 1'000'000'000); });
+    });
+    if (!parsed) return 0;
+    const ReportParams& p = *parsed;
     o.period = p.period;
     o.top = p.top;
     const rp::PortLabels labels = load_port_labels();

@@ -25,18 +25,13 @@ int run() {
     const auto span = catalog.data_span();
     ReportPage page("servers.cgi", "Servers and clients by service", Page::kServers,
                     {{"expected", "Expected servers (IP:PORT,..)", "10.1.1.25:25,10.1.1.80:80"}});
-    ReportParams p;
     rp::ServerOptions o;
     bool head = false;
-    try {
-        const Request req;
-        head = req.head();
-        p = page.parse(req, span);
-        page.extra(p, 0, [&](const std::string& s) { o.expected = rp::parse_expected_servers(s); });
-    } catch (const BadRequest& e) {
-        page.error_response(out, e, span);
-        return 0;
-    }
+    const auto parsed = page.parse_or_reject(out, span, head, [&](ReportParams& q) {
+        page.extra(q, 0, [&](const std::string& s) { o.expected = rp::parse_expected_servers(s); });
+    });
+    if (!parsed) return 0;
+    const ReportParams& p = *parsed;
     o.period = p.period;
     o.top = p.top;
     const rp::PortLabels labels = load_port_labels();

@@ -59,16 +59,10 @@ int run() {
     const rp::IntervalCatalog catalog(config.data_dir);
     const auto span = catalog.data_span();
     ReportPage page("traffic.cgi", "Traffic by protocol and service", Page::kTraffic);
-    ReportParams p;
     bool head = false;
-    try {
-        const Request req;
-        head = req.head();
-        p = page.parse(req, span);
-    } catch (const BadRequest& e) {
-        page.error_response(out, e, span);
-        return 0;
-    }
+    const auto parsed = page.parse_or_reject(out, span, head);
+    if (!parsed) return 0;
+    const ReportParams& p = *parsed;
     const rp::PortLabels labels = load_port_labels();
     rp::TrafficReport r = rp::traffic_report(catalog, labels, {p.period, p.top});
     if (p.format != Format::kHtml) {
