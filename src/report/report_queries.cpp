@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "report/search_filter.hpp"
+#include "report/session_rules.hpp"
 #include "store/interval_reader.hpp"
 
 namespace ipaudit::report {
@@ -20,7 +21,6 @@ namespace {
 // the local one of a local-remote session.
 constexpr const char* kInPeriod = "last_us >= ? AND first_us < ?";
 constexpr const char* kLocalRemote = "((class_a = 'L' AND class_b = 'R') OR (class_a = 'R' AND class_b = 'L'))";
-constexpr const char* kV4Prefix = "x'00000000000000000000FFFF'";
 
 std::size_t effective_top(std::size_t top) { return top == 0 || top > kMaxTop ? kMaxTop : top; }
 
@@ -153,22 +153,11 @@ struct ScannerAcc {
     std::int64_t last_us = 0;
 };
 
-// One side's view as scanner: columns of side S (scanner) and T (target).
 std::string scanner_sql() {
-    // A probe of side a (first talker a) or of side b. 'rej' is 1 when the target answered
-    // only with RST and no payload, 0 when it sent nothing.
-    const auto side = [](const char* s, const char* t) {
-        const std::string S(s), T(t);
-        return "(first_talker = '" + S + "' AND class_" + S + " IN ('L','R') AND class_" + T +
-               " IN ('L','R') AND NOT (proto = 1 AND port_" + S + " / 256 IN (3,4,5,11,12))"
-               " AND NOT (proto = 58 AND port_" + S + " / 256 IN (1,2,3,4)) AND (packets_" + T + S +
-               " = 0 OR (proto = 6 AND (flags_" + T + S + " & 4) <> 0 AND bytes_" + T + S + " <= packets_" + T + S +
-               " * (CASE WHEN substr(ip_" + T + ", 1, 12) = " + kV4Prefix + " THEN 40 ELSE 60 END))))";
-    };
     return std::string(
                "SELECT first_talker, ip_a, ip_b, port_a, port_b, class_a, class_b, proto, first_us, last_us,"
                " packets_ab, packets_ba FROM session WHERE ") +
-           kInPeriod + " AND (" + side("a", "b") + " OR " + side("b", "a") + ")";
+           kInPeriod + " AND " + scanner_probe_condition();
 }
 
 ScannerRow finish_scanner(const IpAddress& ip, bool outgoing, const ScannerAcc& acc, std::size_t top_ports) {
@@ -296,29 +285,17 @@ ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& l
         report.notes.push_back("no port is marked service or risk in ports.conf");
         return report;
     }
-    // Side S is the server, C the client (the first talker); one of them is local. Rows are
-    // grouped per (server, client, proto, port, classes); the per-file groups are merged here.
-    const auto side = [](const char* s, const char* c) {
-        const std::string S(s), C(c);
-        return "((class_" + S + " = 'L' OR class_" + C + " = 'L') AND first_talker = '" + C + "' AND packets_" + S + C +
-               " > 0 AND (proto = 17 OR (proto = 6 AND ((flags_" + S + C + " & 2) <> 0 OR bytes_" + S + C +
-               " > packets_" + S + C + " * (CASE WHEN substr(ip_" + S + ", 1, 12) = " + kV4Prefix +
-               " THEN 40 ELSE 60 END)))))";
-    };
+    // Rows are grouped per (server, client, proto, port, classes); the per-file groups are
+    // merged here.
     std::string in_list;
     for (std::size_t i = 0; i < watched.size(); ++i) in_list += i == 0 ? "?" : ",?";
     const std::string sql =
         "SELECT s, c, proto, sport, SUM(bin), SUM(bout), SUM(pk), COUNT(*), sc, cc FROM ("
-        "SELECT CASE WHEN first_talker = 'b' THEN ip_a ELSE ip_b END AS s,"
-        " CASE WHEN first_talker = 'b' THEN ip_b ELSE ip_a END AS c, proto,"
-        " CASE WHEN first_talker = 'b' THEN port_a ELSE port_b END AS sport,"
-        " CASE WHEN first_talker = 'b' THEN bytes_ba ELSE bytes_ab END AS bin,"
-        " CASE WHEN first_talker = 'b' THEN bytes_ab ELSE bytes_ba END AS bout,"
-        " CASE WHEN first_talker = 'b' THEN class_a ELSE class_b END AS sc,"
-        " CASE WHEN first_talker = 'b' THEN class_b ELSE class_a END AS cc,"
-        " packets_ab + packets_ba AS pk FROM session WHERE " +
-        std::string(kInPeriod) + " AND proto IN (6, 17) AND (" + side("a", "b") + " OR " + side("b", "a") +
-        ")) WHERE sport IN (" + in_list + ") GROUP BY s, c, proto, sport, sc, cc";
+        "SELECT " + server_column("ip") + " AS s, " + client_column("ip") + " AS c, proto, " + server_column("port") +
+        " AS sport, " + client_sent("bytes") + " AS bin, " + server_sent("bytes") + " AS bout, " +
+        server_column("class") + " AS sc, " + client_column("class") +
+        " AS cc, packets_ab + packets_ba AS pk FROM session WHERE " + kInPeriod + " AND " +
+        server_answered_condition() + ") WHERE sport IN (" + in_list + ") GROUP BY s, c, proto, sport, sc, cc";
     struct Acc {
         ServerRow row;
         std::unordered_set<IpAddress, IpHash> clients;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/interval_clock.hpp"
+#include "store/file_sync.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 
@@ -30,16 +31,6 @@ std::string utc_format(std::int64_t epoch_s, const char* format) {
     char buf[64];
     const std::size_t n = std::strftime(buf, sizeof buf, format, &tm);
     return std::string(buf, n);
-}
-
-// fsync a file or directory so a rename cannot reach the disk before the data it names.
-void sync_path(const fs::path& path, bool directory) {
-    const int fd = ::open(path.c_str(), (directory ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw fs::filesystem_error("cannot open for fsync", path, std::error_code(errno, std::generic_category()));
-    const int rc = ::fsync(fd);
-    const int err = errno;
-    ::close(fd);
-    if (rc != 0) throw fs::filesystem_error("cannot fsync", path, std::error_code(err, std::generic_category()));
 }
 
 char class_letter(HostClass c) noexcept {
@@ -144,21 +135,6 @@ void write_database(const fs::path& path, const IntervalData& iv) {
     db.exec(kIntervalIndexesSql);
     tx.commit();
     db.close();
-}
-
-// A writer killed mid-write (kill -9, power loss) leaves DIR/.NAME.tmp-PID behind; once that
-// process is gone the file is garbage. Only files of this interval's name are looked at.
-void remove_dead_writers_temp_files(const fs::path& dir, const std::string& prefix) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.rfind(prefix, 0) != 0) continue;
-        const std::string pid_text = name.substr(prefix.size());
-        if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) continue;
-        const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
-        if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
-        fs::remove(entry.path(), ec);
-    }
 }
 
 }  // namespace

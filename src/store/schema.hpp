@@ -1,4 +1,4 @@
-// The interval file schema (sql/interval_schema.sql, sql/interval_indexes.sql), compiled in.
+// The interval file and rollup schemas (sql/*.sql), compiled in.
 #pragma once
 
 #include <cstdint>
@@ -11,5 +11,10 @@ inline constexpr std::int32_t kApplicationId = 0x49504155;  // 'IPAU'
 
 extern const std::string_view kIntervalSchemaSql;
 extern const std::string_view kIntervalIndexesSql;
+
+// Daily rollups (sql/rollup_schema.sql).
+inline constexpr int kRollupSchemaVersion = 1;
+inline constexpr std::int32_t kRollupApplicationId = 0x49504152;  // 'IPAR'
+extern const std::string_view kRollupSchemaSql;
 
 }  // namespace ipaudit::store
