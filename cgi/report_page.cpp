@@ -202,11 +202,7 @@ std::string port_html(int proto, int port, const rp::PortLabels& labels) {
     return cell + std::to_string(port) + '/' + html(rp::protocol_name(proto));
 }
 
-rp::PortLabels load_port_labels() {
-    std::error_code ec;
-    const std::filesystem::path system_file = "/etc/ipaudit/ports.conf";
-    return std::filesystem::exists(system_file, ec) ? rp::PortLabels::load(system_file) : rp::PortLabels::defaults();
-}
+rp::PortLabels load_port_labels() { return rp::PortLabels::configured(std::nullopt); }
 
 void write_machine(std::ostream& out, const ReportParams& p, bool head, const rp::ReportTable& table, rp::Notes notes) {
     const bool csv = p.format == Format::kCsv;

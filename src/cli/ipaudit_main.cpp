@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "cli/dump_command.hpp"
+#include "cli/prune_command.hpp"
 #include "cli/report_command.hpp"
+#include "cli/rollup_command.hpp"
 #include "cli/search_command.hpp"
 #include "store/interval_reader.hpp"
 #include "store/sqlite.hpp"
@@ -31,6 +33,9 @@ SYNOPSIS
     ipaudit report {pairs|scanners|servers|traffic|host} [-d DATA_DIR] [--from T] [--to T]
                    [--top N] [--format text|csv|json] [--ports FILE] [--min-targets N]
                    [--expected HOST:PORT,..] [--ip IP]
+    ipaudit rollup [-d DATA_DIR] [--day DAY]... [--rebuild DAY]... [--ports FILE]
+    ipaudit prune [-d DATA_DIR] [--keep-intervals DAYS] [--keep-rollups DAYS] [--max-size SIZE]
+                  [--dry-run]
     ipaudit --help | --version
 
 COMMANDS
@@ -85,7 +90,8 @@ int dump(const std::vector<std::string>& args) {
 // Runs one subcommand; returns its exit status.
 int run(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        std::cout << kUsage << ipaudit::cli::kSearchHelp << '\n' << ipaudit::cli::kReportHelp << kExitStatus;
+        std::cout << kUsage << ipaudit::cli::kSearchHelp << '\n' << ipaudit::cli::kReportHelp << '\n'
+                  << ipaudit::cli::kRollupHelp << '\n' << ipaudit::cli::kPruneHelp << kExitStatus;
         return args.empty() ? kExitUsage : kExitOk;
     }
     if (args[0] == "--version" || args[0] == "-V") {
@@ -103,6 +109,12 @@ int run(const std::vector<std::string>& args) {
         const auto now = std::chrono::system_clock::now().time_since_epoch();
         return ipaudit::cli::report_command(rest, std::cout, std::cerr,
                                             std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+    }
+    if (args[0] == "rollup") return ipaudit::cli::rollup_command(rest, std::cout, std::cerr);
+    if (args[0] == "prune") {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        return ipaudit::cli::prune_command(rest, std::cout, std::cerr,
+                                           std::chrono::duration_cast<std::chrono::microseconds>(now).count());
     }
     std::cerr << "ipaudit: unknown command '" << args[0] << "' (see ipaudit --help)\n";
     return kExitUsage;

@@ -132,13 +132,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
 
     rp::PortLabels labels;
     try {
-        if (ports_file) {
-            labels = rp::PortLabels::load(*ports_file);
-        } else {
-            std::error_code ec;
-            const std::filesystem::path system_file = "/etc/ipaudit/ports.conf";
-            labels = std::filesystem::exists(system_file, ec) ? rp::PortLabels::load(system_file) : rp::PortLabels::defaults();
-        }
+        labels = rp::PortLabels::configured(ports_file ? std::optional<std::filesystem::path>(*ports_file) : std::nullopt);
     } catch (const rp::PortLabelsError& e) {
         err << prefix << "--ports: " << e.what() << '\n';
         return kExitFailure;

@@ -57,7 +57,11 @@ po::options_description shared_options() {
         ("retry-interval", po::value<std::int64_t>()->value_name("SECS"),
          "Seconds between attempts to write an interval after a write error (default 10).")
         ("log", po::value<std::string>()->value_name("WHERE"), "stderr, syslog or auto (auto: syslog with --daemon).")
-        ("quiet,q", po::bool_switch(), "Log only warnings and errors; no progress line or summary when importing.");
+        ("quiet,q", po::bool_switch(), "Log only warnings and errors; no progress line or summary when importing.")
+        ("ports", po::value<std::string>()->value_name("FILE"),
+         "Port labels the daily rollups group traffic and servers by (default /etc/ipaudit/ports.conf when it exists, else built in).")
+        ("no-rollups", po::bool_switch(),
+         "Write interval files only, no daily rollups under DATA_DIR/rollups ('ipaudit rollup' can build them later).");
     return d;
 }
 
@@ -179,6 +183,15 @@ Config build_config(const po::variables_map& vm, const std::set<std::string>& fr
     else if (log == "syslog") c.log = LogTarget::kSyslog;
     else throw ConfigError("--log: must be stderr, syslog or auto, not '" + log + "'");
     c.quiet = get_or<bool>(vm, "quiet", false);
+    if (vm.count("ports")) c.ports_file = absolute_from(working_dir, vm["ports"].as<std::string>());
+    c.rollups = !get_or<bool>(vm, "no-rollups", false);
+    if (c.rollups) {
+        try {
+            c.rollup_labels = report::PortLabels::configured(c.ports_file);
+        } catch (const report::PortLabelsError& e) {
+            throw ConfigError(std::string("--ports: ") + e.what());
+        }
+    }
     return c;
 }
 

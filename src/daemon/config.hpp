@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/network_list.hpp"
+#include "report/port_labels.hpp"
 
 namespace ipaudit {
 
@@ -41,6 +42,9 @@ struct Config {
     std::int64_t retry_s = 10;
     LogTarget log = LogTarget::kAuto;
     bool quiet = false;
+    std::optional<std::filesystem::path> ports_file;  // --ports: labels for the daily rollups
+    bool rollups = true;                              // --no-rollups turns them off
+    std::optional<report::PortLabels> rollup_labels;  // loaded from ports_file when rollups are on
 };
 
 // What the command line asked for.

@@ -12,6 +12,7 @@ IntervalWriter::IntervalWriter(Options options, Log& log)
       store_(options_.data_dir, options_.block_when_pending > 0 ? store::IntervalStore::Existing::kReplaceEarlierRuns
                                                                 : store::IntervalStore::Existing::kKeep),
       log_(&log) {
+    if (options_.rollup_labels) rollups_.emplace(options_.data_dir, *options_.rollup_labels);
     thread_ = std::thread([this] { run(); });
 }
 
@@ -76,9 +77,31 @@ std::string IntervalWriter::write_one(const IntervalData& interval) {
                           std::to_string(interval.overflow_packets) + " packets (" +
                           std::to_string(interval.overflow_bytes) +
                           " bytes) of new sessions are counted only as overflow in this interval");
+        if (rollups_) merge_rollup(path);
         return {};
     } catch (const std::exception& e) {
         return e.what();
+    }
+}
+
+void IntervalWriter::merge_rollup(const std::filesystem::path& path) {
+    try {
+        const auto started = std::chrono::steady_clock::now();
+        const auto outcome = rollups_->merge(path);
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        if (!rollup_error_.empty()) {
+            rollup_error_.clear();
+            log_->info("daily rollups work again");
+        }
+        if (options_.log_each_write && outcome != report::RollupWriter::Outcome::kEmpty)
+            log_->info(std::string(outcome == report::RollupWriter::Outcome::kRebuilt ? "rebuilt" : "updated") +
+                       " the daily rollup for " + path.filename().string() + " in " + std::to_string(ms.count()) + " ms");
+    } catch (const std::exception& e) {
+        if (rollup_error_ != e.what()) {
+            rollup_error_ = e.what();
+            log_->error(std::string("daily rollup not updated: ") + e.what() +
+                        " (the interval file is written; the next interval or 'ipaudit rollup' completes the rollup)");
+        }
     }
 }
 

@@ -8,11 +8,14 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "core/interval_data.hpp"
 #include "daemon/log.hpp"
+#include "report/port_labels.hpp"
+#include "report/rollup.hpp"
 #include "store/interval_store.hpp"
 
 namespace ipaudit {
@@ -27,6 +30,8 @@ public:
         // Log each file written (info): a daemon's record. An import leaves it off: its summary
         // counts the files, and a line per file would break up its progress line.
         bool log_each_write = true;
+        // Merge each interval written into its day's rollup, with these port labels.
+        std::optional<report::PortLabels> rollup_labels;
     };
 
     IntervalWriter(Options options, Log& log);
@@ -58,11 +63,16 @@ private:
     void run();
     // Writes one interval; returns the error, empty on success. Call without holding mutex_.
     std::string write_one(const IntervalData& interval);
+    // Merges a written file into its day's rollup; a failure is logged (once until it works
+    // again) and left to the next merge or `ipaudit rollup`: the interval file is safe.
+    void merge_rollup(const std::filesystem::path& path);
 
     Options options_;
     // Offline imports replace files of earlier runs (re-import is idempotent); live capture
     // never replaces; no run replaces its own files.
     store::IntervalStore store_;
+    std::optional<report::RollupWriter> rollups_;  // only the writer thread uses it
+    std::string rollup_error_;                     // the last rollup failure logged
     Log* log_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;

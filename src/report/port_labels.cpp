@@ -150,6 +150,13 @@ PortLabels PortLabels::load(const std::filesystem::path& path) {
 
 PortLabels PortLabels::defaults() { return parse(kDefaultPortsConf, "built-in ports.conf"); }
 
+PortLabels PortLabels::configured(const std::optional<std::filesystem::path>& file) {
+    if (file) return load(*file);
+    std::error_code ec;
+    const std::filesystem::path system_file = "/etc/ipaudit/ports.conf";
+    return std::filesystem::exists(system_file, ec) ? load(system_file) : defaults();
+}
+
 const PortLabel* PortLabels::find(int proto, int port) const {
     const auto it = by_port_.find({port, proto});
     return it == by_port_.end() ? nullptr : &it->second;

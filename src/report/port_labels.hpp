@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ public:
     [[nodiscard]] static PortLabels load(const std::filesystem::path& path);
     // The labels compiled in, the same as the conf/ports.conf shipped with ipaudit.
     [[nodiscard]] static PortLabels defaults();
+    // `file` when given, else /etc/ipaudit/ports.conf when it exists, else defaults(): what
+    // the daemon, the CLI and the CGIs use. Throws PortLabelsError.
+    [[nodiscard]] static PortLabels configured(const std::optional<std::filesystem::path>& file);
 
     // The entry for (proto, port), or nullptr. Only TCP (6) and UDP (17) have labels.
     [[nodiscard]] const PortLabel* find(int proto, int port) const;

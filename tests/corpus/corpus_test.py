@@ -66,7 +66,7 @@ def check_file(job, args):
                              capture_output=True, text=True, env=env, timeout=120)
         if any(m in run.stderr for m in SANITIZER_MARKERS) or run.returncode not in (0, 1):
             return [f"exit {run.returncode}: {run.stderr.strip()[-2000:]}"]
-        dbs = sorted(pathlib.Path(data).rglob("*.db"))
+        dbs = sorted((pathlib.Path(data) / "intervals").rglob("*.db"))
         if count.startswith("open-error"):
             if run.returncode != 1 or dbs:
                 problems.append(f"libpcap cannot open it ({count}) but ipauditd exited {run.returncode} with {len(dbs)} files")

@@ -41,7 +41,7 @@ for name in "${scenarios[@]}"; do
   while IFS= read -r db; do
     echo "== ${db#"$dir/data/"}" >>"$actual"
     "$bin/src/cli/ipaudit" dump --meta "$db" >>"$actual"
-  done < <(find "$dir/data" -name '*.db' | sort)
+  done < <(find "$dir/data/intervals" -name '*.db' | sort)
   expected="$here/$name.expected"
   if ((update)); then
     cp "$actual" "$expected"

@@ -66,7 +66,7 @@ def pcapng_file(path, timestamps):
 
 def dumps(ipaudit, data):
     out = []
-    for db in sorted(pathlib.Path(data).rglob("*.db")):
+    for db in sorted((pathlib.Path(data) / "intervals").rglob("*.db")):
         text = subprocess.run([ipaudit, "dump", "--meta", str(db)], capture_output=True, text=True, check=True).stdout
         meta = {}
         for line in text.splitlines():

@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 "$bin/tools/pcapgen/ipaudit-pcapgen" bench --packets 900000 --sessions 300000 -o "$work/many.pcap"
 "$bin/src/daemon/ipauditd" -r "$work/many.pcap" -d "$work/data" --interval 86400 --max-memory 16M \
   -l 10.1.0.0/16 2>"$work/log"
-db=$(find "$work/data" -name '*.db')
+db=$(find "$work/data/intervals" -name '*.db')
 [[ $(wc -l <<<"$db") == 1 ]] || { echo "FAIL: expected one interval file, got: $db"; exit 1; }
 
 read -r packets ip_packets sessions overflow < <(sqlite3 -readonly -separator ' ' "$db" \

@@ -101,10 +101,11 @@ inline void build_search_data(const fs::path& data_dir) {
     import_scenario(data_dir, "talkers", {"--start", "1793710800"}, kSampleLocalNets);
 }
 
-// Every *.db under `dir`, sorted (independent of the report library's catalog).
-inline std::vector<fs::path> all_db_files(const fs::path& dir) {
+// Every interval file (*.db under DATA_DIR/intervals), sorted (independent of the report
+// library's catalog; rollups are not interval files).
+inline std::vector<fs::path> all_db_files(const fs::path& data_dir) {
     std::vector<fs::path> out;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
+    for (const auto& e : fs::recursive_directory_iterator(data_dir / "intervals"))
         if (e.is_regular_file() && e.path().extension() == ".db" && !e.path().filename().string().starts_with('.'))
             out.push_back(e.path());
     std::sort(out.begin(), out.end());

@@ -194,7 +194,9 @@ const Data& data() {
         auto made = std::make_unique<Data>();  // one per test process, removed at exit
         report_test::build_search_data(made->dir.path());
         // The sample's third interval again, as a second file of the same name would be.
-        const auto day_files = report_test::all_db_files(made->dir.path() / "intervals" / "2026" / "11" / "02");
+        std::vector<fs::path> day_files;
+        for (const fs::path& f : report_test::all_db_files(made->dir.path()))
+            if (f.parent_path() == made->dir.path() / "intervals" / "2026" / "11" / "02") day_files.push_back(f);
         if (day_files.size() != 4) throw std::runtime_error("the sample did not write 4 interval files");
         const fs::path source = day_files[2];
         const fs::path copy = source.parent_path() / (source.stem().string() + "-2.db");

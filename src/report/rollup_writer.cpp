@@ -1,0 +1,412 @@
+// RollupWriter: one interval file merged into its day's rollup with INSERT ... SELECT over the
+// attached file, in one transaction. Incremental merges and rebuilds run the same statements.
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <cstdio>
+#include <set>
+#include <system_error>
+
+#include "report/interval_catalog.hpp"
+#include "report/rollup.hpp"
+#include "report/session_rules.hpp"
+#include "store/file_sync.hpp"
+#include "store/interval_reader.hpp"
+#include "store/schema.hpp"
+
+namespace ipaudit::report {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t kMicros = 1'000'000;
+
+// The interval row in short: a file replaced by another import differs in one of these.
+std::string fingerprint_of(sqlite::Database& iv) {
+    sqlite::Statement st(iv,
+                         "SELECT start_time, end_time, covered_from_us, covered_to_us, packets, wire_bytes, sessions,"
+                         " coalesce(first_packet_us, -1), coalesce(last_packet_us, -1), ip_bytes FROM interval");
+    if (!st.step()) throw store::NotAnIntervalFile(iv.path().string() + ": no interval row");
+    std::string out;
+    for (int i = 0; i < 10; ++i) out += (i ? ":" : "") + std::to_string(st.column_int(i));
+    return out;
+}
+
+// Creates an empty rollup at `path` (schema, the rollup row), synced.
+void create_rollup_file(const fs::path& path, const LocalDay& day, const std::string& labels) {
+    sqlite::Database db(path, sqlite::Database::Mode::kCreate);
+    db.exec("PRAGMA page_size = 16384;");
+    sqlite::Transaction tx(db);
+    db.exec(store::kRollupSchemaSql);
+    {
+        sqlite::Statement st(db,
+                             "INSERT INTO rollup (schema_version, day, from_us, to_us, time_zone, labels, software)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        st.bind(1, std::int64_t{store::kRollupSchemaVersion}).bind(2, std::string_view(day.name));
+        st.bind(3, day.from_us).bind(4, day.to_us).bind(5, std::string_view(time_zone_name()));
+        st.bind(6, std::string_view(labels)).bind(7, std::string_view("ipaudit " IPAUDIT_REPORT_VERSION));
+        st.run();
+    }
+    tx.commit();
+    db.close();
+    store::sync_path(path, false);
+}
+
+// The merge, statement by statement; `iv` is the attached interval file. Temporary tables
+// hold this interval's groups so each is computed once.
+const char* const kMergeInterval = R"sql(
+INSERT INTO interval (file, fingerprint, start_time, end_time, covered_from_us, covered_to_us, partial, packets,
+    wire_bytes, ip_packets, ip_bytes, sessions, overflow_packets, dropped, decode_errors, bytes_in, bytes_out,
+    bytes_internal, bytes_external)
+SELECT ?1, ?2, start_time, end_time, covered_from_us, covered_to_us, partial, packets, wire_bytes, ip_packets,
+    ip_bytes, sessions, overflow_packets, coalesce(pcap_dropped, 0) + coalesce(pcap_if_dropped, 0),
+    (SELECT coalesce(sum(packets), 0) FROM iv.decode_count WHERE kind = 'outcome' AND name NOT IN ('ip', 'non_ip')),
+    d.bin, d.bout, d.bint, d.bext
+FROM iv.interval,
+    (SELECT coalesce(sum(CASE WHEN class_a = 'L' AND class_b <> 'L' THEN bytes_ba END), 0) AS bin,
+            coalesce(sum(CASE WHEN class_a = 'L' AND class_b <> 'L' THEN bytes_ab END), 0) AS bout,
+            coalesce(sum(CASE WHEN class_a = 'L' AND class_b = 'L' THEN bytes_ab + bytes_ba END), 0) AS bint,
+            coalesce(sum(CASE WHEN class_a <> 'L' THEN bytes_ab + bytes_ba END), 0) AS bext
+     FROM iv.session) AS d;
+)sql";
+
+const char* const kMergePairsAndHosts = R"sql(
+CREATE TEMP TABLE p AS
+SELECT ip_a, ip_b, max(class_a) AS class_a, max(class_b) AS class_b, sum(bytes_ab) AS bytes_ab,
+    sum(bytes_ba) AS bytes_ba, sum(packets_ab) AS packets_ab, sum(packets_ba) AS packets_ba, count(*) AS sessions,
+    max(bytes_ab + bytes_ba) AS largest, min(first_us) AS first_us, max(last_us) AS last_us,
+    NOT EXISTS (SELECT 1 FROM main.pair m WHERE m.ip_a = s.ip_a AND m.ip_b = s.ip_b) AS new
+FROM iv.session AS s GROUP BY ip_a, ip_b;
+
+INSERT INTO host (ip, class, bytes_in, bytes_out, packets_in, packets_out, sessions, peers)
+SELECT ip, max(class), sum(bin), sum(bout), sum(pin), sum(pout), sum(sessions), sum(new) FROM (
+    SELECT ip_a AS ip, class_a AS class, bytes_ba AS bin, bytes_ab AS bout, packets_ba AS pin, packets_ab AS pout,
+        sessions, new FROM temp.p
+    UNION ALL
+    SELECT ip_b, class_b, bytes_ab, bytes_ba, packets_ab, packets_ba, sessions, new FROM temp.p WHERE ip_b <> ip_a)
+WHERE true GROUP BY ip
+ON CONFLICT (ip) DO UPDATE SET class = excluded.class, bytes_in = bytes_in + excluded.bytes_in,
+    bytes_out = bytes_out + excluded.bytes_out, packets_in = packets_in + excluded.packets_in,
+    packets_out = packets_out + excluded.packets_out, sessions = sessions + excluded.sessions,
+    peers = peers + excluded.peers;
+
+INSERT INTO pair (ip_a, ip_b, class_a, class_b, bytes_ab, bytes_ba, packets_ab, packets_ba, sessions, largest,
+    first_us, last_us)
+SELECT ip_a, ip_b, class_a, class_b, bytes_ab, bytes_ba, packets_ab, packets_ba, sessions, largest, first_us, last_us
+FROM temp.p WHERE true
+ON CONFLICT (ip_a, ip_b) DO UPDATE SET class_a = excluded.class_a, class_b = excluded.class_b,
+    bytes_ab = bytes_ab + excluded.bytes_ab, bytes_ba = bytes_ba + excluded.bytes_ba,
+    packets_ab = packets_ab + excluded.packets_ab, packets_ba = packets_ba + excluded.packets_ba,
+    sessions = sessions + excluded.sessions, largest = max(largest, excluded.largest),
+    first_us = min(first_us, excluded.first_us), last_us = max(last_us, excluded.last_us);
+
+DROP TABLE temp.p;
+)sql";
+
+// Traffic groups as traffic_report forms them: responder and initiator port when labelled.
+std::string merge_traffic_sql() {
+    const std::string resp = "(CASE WHEN first_talker = 'a' THEN port_b ELSE port_a END)";
+    const std::string init = "(CASE WHEN first_talker = 'a' THEN port_a ELSE port_b END)";
+    return "INSERT INTO traffic (proto, responder_port, initiator_port, orientation, bytes_ab, bytes_ba, packets,"
+           " sessions) SELECT proto, rp, ip, o, sum(bytes_ab), sum(bytes_ba), sum(packets_ab + packets_ba), count(*)"
+           " FROM (SELECT proto, bytes_ab, bytes_ba, packets_ab, packets_ba,"
+           " CASE WHEN proto IN (6, 17) AND " + resp + " IN (SELECT port FROM temp.labelled) THEN " + resp +
+           " ELSE -1 END AS rp,"
+           " CASE WHEN proto IN (6, 17) AND " + init + " IN (SELECT port FROM temp.labelled) THEN " + init +
+           " ELSE -1 END AS ip,"
+           " CASE WHEN class_a = 'L' AND class_b <> 'L' THEN 1 WHEN class_b = 'L' AND class_a <> 'L' THEN 2"
+           " ELSE 0 END AS o FROM iv.session) WHERE true GROUP BY proto, rp, ip, o"
+           " ON CONFLICT (proto, responder_port, initiator_port, orientation) DO UPDATE SET"
+           " bytes_ab = bytes_ab + excluded.bytes_ab, bytes_ba = bytes_ba + excluded.bytes_ba,"
+           " packets = packets + excluded.packets, sessions = sessions + excluded.sessions;";
+}
+
+std::string merge_scanners_sql() {
+    const auto scanner = [](const std::string& col) { return client_column(col); };  // the first talker
+    const auto target = [](const std::string& col) { return server_column(col); };
+    return "CREATE TEMP TABLE probe AS SELECT " + scanner("ip") + " AS scanner, " + target("ip") +
+           " AS target, proto, " + target("port") + " AS port, " + scanner("port") + " AS sport, " +
+           scanner("class") + " = 'L' AS outgoing, " + server_sent("packets") +
+           " > 0 AS rejected, first_us, last_us FROM iv.session WHERE " + scanner_probe_condition() +
+           ";\n"
+           "INSERT INTO scan_target (scanner, target, proto, port, outgoing, rejected, probes, first_us, last_us)"
+           " SELECT scanner, target, proto, port, max(outgoing), min(rejected), count(*), min(first_us), max(last_us)"
+           " FROM temp.probe WHERE true GROUP BY scanner, target, proto, port"
+           " ON CONFLICT (scanner, target, proto, port) DO UPDATE SET outgoing = excluded.outgoing,"
+           " rejected = rejected AND excluded.rejected, probes = probes + excluded.probes,"
+           " first_us = min(first_us, excluded.first_us), last_us = max(last_us, excluded.last_us);\n"
+           "INSERT OR IGNORE INTO scan_source (scanner, source_port, target)"
+           " SELECT DISTINCT scanner, sport, target FROM temp.probe;\n"
+           "INSERT OR REPLACE INTO scanner (ip, outgoing, targets, rejected, hosts, ports, probes, first_us, last_us)"
+           " SELECT scanner, max(outgoing), count(*), sum(rejected), count(DISTINCT target),"
+           " count(DISTINCT proto * 65536 + port), sum(probes), min(first_us), max(last_us) FROM scan_target"
+           " WHERE scanner IN (SELECT scanner FROM temp.probe) GROUP BY scanner;\n"
+           "DROP TABLE temp.probe;";
+}
+
+std::string merge_servers_sql() {
+    return "CREATE TEMP TABLE answered AS SELECT s AS server, proto, sport AS port, c AS client, max(sc) AS sc,"
+           " max(cc) AS cc, count(*) AS sessions, sum(bin) AS bytes_in, sum(bout) AS bytes_out, sum(pk) AS packets"
+           " FROM (SELECT " + server_column("ip") + " AS s, " + client_column("ip") + " AS c, proto, " +
+           server_column("port") + " AS sport, " + client_sent("bytes") + " AS bin, " + server_sent("bytes") +
+           " AS bout, " + server_column("class") + " AS sc, " + client_column("class") +
+           " AS cc, packets_ab + packets_ba AS pk FROM iv.session WHERE " + server_answered_condition() +
+           ") WHERE (proto, sport) IN (SELECT proto, port FROM temp.watched) GROUP BY s, proto, sport, c;\n"
+           "INSERT INTO service_peer (server, proto, port, client, server_class, client_class, sessions, bytes_in,"
+           " bytes_out, packets) SELECT server, proto, port, client, sc, cc, sessions, bytes_in, bytes_out, packets"
+           " FROM temp.answered WHERE true ON CONFLICT (server, proto, port, client) DO UPDATE SET"
+           " server_class = excluded.server_class, client_class = excluded.client_class,"
+           " sessions = sessions + excluded.sessions, bytes_in = bytes_in + excluded.bytes_in,"
+           " bytes_out = bytes_out + excluded.bytes_out, packets = packets + excluded.packets;\n"
+           "INSERT OR REPLACE INTO service_server (server, proto, port, clients, sessions, bytes_in, bytes_out, packets)"
+           " SELECT server, proto, port, count(*), sum(sessions), sum(bytes_in), sum(bytes_out), sum(packets)"
+           " FROM service_peer WHERE server_class = 'L' AND (server, proto, port) IN"
+           " (SELECT server, proto, port FROM temp.answered WHERE sc = 'L') GROUP BY server, proto, port;\n"
+           "INSERT OR REPLACE INTO service_client (client, proto, port, servers, sessions, bytes_in, bytes_out, packets)"
+           " SELECT client, proto, port, count(*), sum(sessions), sum(bytes_out), sum(bytes_in), sum(packets)"
+           " FROM service_peer WHERE client_class = 'L' AND (client, proto, port) IN"
+           " (SELECT client, proto, port FROM temp.answered WHERE cc = 'L') GROUP BY client, proto, port;\n"
+           "DROP TABLE temp.answered;";
+}
+
+// The ports the labels name (traffic) and watch (servers), as temporary tables of `db`.
+void load_label_tables(sqlite::Database& db, const PortLabels& labels) {
+    db.exec("CREATE TEMP TABLE IF NOT EXISTS labelled (port INTEGER PRIMARY KEY);"
+            "CREATE TEMP TABLE IF NOT EXISTS watched (proto INTEGER, port INTEGER, PRIMARY KEY (proto, port));"
+            "DELETE FROM temp.labelled; DELETE FROM temp.watched;");
+    sqlite::Statement l(db, "INSERT OR IGNORE INTO temp.labelled (port) VALUES (?1)");
+    for (const PortLabel& e : labels.entries()) {
+        l.bind(1, std::int64_t{e.port});
+        l.run();
+    }
+    sqlite::Statement w(db, "INSERT OR IGNORE INTO temp.watched (proto, port) VALUES (?1, ?2)");
+    for (const PortLabel& e : labels.watched()) {
+        w.bind(1, std::int64_t{e.proto}).bind(2, std::int64_t{e.port});
+        w.run();
+    }
+}
+
+struct RollupRow {
+    LocalDay day;
+    std::string time_zone;
+    std::string labels;
+};
+
+std::optional<RollupRow> read_rollup_row(sqlite::Database& db) {
+    sqlite::Statement st(db, "SELECT day, from_us, to_us, time_zone, labels FROM rollup");
+    if (!st.step()) return std::nullopt;
+    RollupRow r;
+    r.day.name = std::string(st.column_text(0));
+    r.day.from_us = st.column_int(1);
+    r.day.to_us = st.column_int(2);
+    r.time_zone = std::string(st.column_text(3));
+    r.labels = std::string(st.column_text(4));
+    return r;
+}
+
+// Opens an existing rollup read-write after checking it is one; nullopt when it is not
+// usable as it is (another schema, another day length, other labels): the caller rebuilds.
+std::optional<sqlite::Database> open_for_merge(const fs::path& path, const LocalDay& day, const std::string& labels) {
+    sqlite::Database db(path, sqlite::Database::Mode::kCreate);
+    sqlite3_busy_timeout(db.get(), 60'000);
+    try {
+        sqlite::Statement app(db, "PRAGMA application_id");
+        sqlite::Statement ver(db, "PRAGMA user_version");
+        if (!app.step() || !ver.step() || app.column_int(0) != store::kRollupApplicationId ||
+            ver.column_int(0) != store::kRollupSchemaVersion)
+            return std::nullopt;
+        const auto row = read_rollup_row(db);
+        if (!row || row->day != day || row->labels != labels) return std::nullopt;
+    } catch (const sqlite::Error&) {
+        return std::nullopt;  // corrupt: rebuilt from the interval files
+    }
+    return db;
+}
+
+struct IntervalIdentity {
+    fs::path relative;
+    std::string fingerprint;
+    std::int64_t start_us = 0;
+    bool empty = true;
+};
+
+IntervalIdentity identify(const fs::path& data_dir, const fs::path& file) {
+    const fs::path relative = file.lexically_normal().lexically_relative(data_dir.lexically_normal());
+    if (relative.empty() || *relative.begin() != "intervals")
+        throw RollupError(file.string() + ": not an interval file under " + (data_dir / "intervals").string());
+    sqlite::Database iv = store::open_interval_file(file);
+    const IntervalInfo info = read_interval_info(iv);
+    return {relative, fingerprint_of(iv), info.start_time * kMicros, !info.first_packet_us.has_value()};
+}
+
+// The merge proper: `db` is the day's rollup, open read-write.
+void merge_into(sqlite::Database& db, const fs::path& data_dir, const IntervalIdentity& id, const PortLabels& labels) {
+    {
+        sqlite::Statement attach(db, "ATTACH DATABASE ?1 AS iv");
+        attach.bind(1, std::string_view((data_dir / id.relative).string()));
+        attach.run();
+    }
+    struct Detach {
+        sqlite::Database& db;
+        ~Detach() {
+            try {
+                db.exec("DETACH DATABASE iv");
+            } catch (const sqlite::Error&) {
+            }
+        }
+    } detach{db};
+    load_label_tables(db, labels);
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        sqlite::Statement interval(db, kMergeInterval);
+        interval.bind(1, std::string_view(id.relative.generic_string())).bind(2, std::string_view(id.fingerprint));
+        interval.run();
+        db.exec(kMergePairsAndHosts);
+        db.exec(merge_traffic_sql());
+        db.exec(merge_scanners_sql());
+        db.exec(merge_servers_sql());
+        db.exec("COMMIT");
+    } catch (...) {
+        try {
+            db.exec("ROLLBACK");
+        } catch (const sqlite::Error&) {
+        }
+        throw;
+    }
+}
+
+// What the rollup holds: file -> fingerprint.
+std::map<std::string, std::string> merged_files(sqlite::Database& db) {
+    std::map<std::string, std::string> out;
+    sqlite::Statement st(db, "SELECT file, fingerprint FROM interval");
+    while (st.step()) out.emplace(std::string(st.column_text(0)), std::string(st.column_text(1)));
+    return out;
+}
+
+}  // namespace
+
+std::vector<fs::path> day_interval_files(const fs::path& data_dir, const LocalDay& day, std::vector<std::string>& notes) {
+    const IntervalCatalog catalog(data_dir);
+    std::vector<fs::path> out;
+    for (const IntervalFile& f : catalog.files(Period{day.from_us, day.to_us}, notes)) {
+        const std::int64_t start_us = f.info.start_time * kMicros;
+        if (start_us < day.from_us || start_us >= day.to_us) continue;
+        out.push_back(f.path.lexically_normal().lexically_relative(data_dir.lexically_normal()));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+RollupWriter::RollupWriter(fs::path data_dir, PortLabels labels)
+    : data_dir_(std::move(data_dir)), labels_(std::move(labels)), labels_fingerprint_(labels_fingerprint(labels_)) {}
+
+RollupWriter::Outcome RollupWriter::merge(const fs::path& interval_file) {
+    const IntervalIdentity id = identify(data_dir_, interval_file);
+    if (id.empty) return Outcome::kEmpty;
+    // The whole day is brought up to date, not just this file: an earlier merge that was
+    // interrupted (kill -9, full disk) is completed by the next one.
+    const DayResult day = update(local_day_of(id.start_us));
+    if (day.rebuilt) return Outcome::kRebuilt;
+    return day.merged > 0 ? Outcome::kMerged : Outcome::kAlreadyMerged;
+}
+
+RollupWriter::DayResult RollupWriter::rebuild(const LocalDay& day) {
+    DayResult result;
+    result.day = day;
+    result.rebuilt = true;
+    const fs::path path = rollup_path(data_dir_, day);
+    const fs::path dir = path.parent_path();
+    const auto files = day_interval_files(data_dir_, day, result.notes);
+    std::error_code ec;
+    try {
+        fs::create_directories(dir);
+        const std::string prefix = "." + path.filename().string() + ".tmp-";
+        store::remove_dead_writers_temp_files(dir, prefix);
+        if (files.empty()) {
+            fs::remove(path, ec);
+            return result;
+        }
+        const fs::path temp = dir / (prefix + std::to_string(::getpid()));
+        fs::remove(temp, ec);
+        try {
+            create_rollup_file(temp, day, labels_fingerprint_);
+            sqlite::Database db(temp, sqlite::Database::Mode::kCreate);
+            // Nobody else sees the temporary file: no journal needed until it is renamed.
+            db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;");
+            for (const fs::path& rel : files) {
+                try {
+                    const IntervalIdentity id = identify(data_dir_, data_dir_ / rel);
+                    if (id.empty) continue;
+                    merge_into(db, data_dir_, id, labels_);
+                    ++result.merged;
+                } catch (const store::NotAnIntervalFile& e) {
+                    result.notes.push_back(std::string("skipped ") + e.what());
+                }
+            }
+            db.exec("PRAGMA journal_mode = DELETE;");
+            db.close();
+            store::sync_path(temp, false);
+            fs::rename(temp, path);
+            store::sync_path(dir, true);
+        } catch (...) {
+            fs::remove(temp, ec);
+            throw;
+        }
+    } catch (const sqlite::Error& e) {
+        throw RollupError("cannot rebuild " + path.string() + ": " + e.what());
+    } catch (const fs::filesystem_error& e) {
+        throw RollupError("cannot rebuild " + path.string() + ": " + e.what());
+    }
+    return result;
+}
+
+RollupWriter::DayResult RollupWriter::update(const LocalDay& day) {
+    DayResult result;
+    result.day = day;
+    const fs::path path = rollup_path(data_dir_, day);
+    const auto files = day_interval_files(data_dir_, day, result.notes);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return files.empty() ? result : rebuild(day);
+    try {
+        auto db = open_for_merge(path, day, labels_fingerprint_);
+        if (!db) return rebuild(day);
+        const auto held = merged_files(*db);
+        for (const fs::path& rel : files) {
+            const IntervalIdentity id = identify(data_dir_, data_dir_ / rel);
+            const auto it = held.find(rel.generic_string());
+            if (it != held.end() && it->second == id.fingerprint) {
+                ++result.already;
+                continue;
+            }
+            if (it != held.end()) {
+                db.reset();
+                return rebuild(day);
+            }
+            if (id.empty) continue;
+            merge_into(*db, data_dir_, id, labels_);
+            ++result.merged;
+        }
+        db->close();
+    } catch (const sqlite::Error& e) {
+        throw RollupError("cannot update " + path.string() + ": " + e.what());
+    }
+    return result;
+}
+
+std::vector<LocalDay> RollupWriter::days_with_intervals() const {
+    std::set<std::string> names;
+    std::vector<LocalDay> out;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(data_dir_ / "intervals", ec), end; !ec && it != end; it.increment(ec)) {
+        const auto start = parse_interval_file_name(it->path().filename().string());
+        if (!start || it->path().filename().string().starts_with('.')) continue;
+        LocalDay day = local_day_of(*start * kMicros);
+        if (names.insert(day.name).second) out.push_back(std::move(day));
+    }
+    std::sort(out.begin(), out.end(), [](const LocalDay& a, const LocalDay& b) { return a.from_us < b.from_us; });
+    return out;
+}
+
+}  // namespace ipaudit::report
