@@ -245,7 +245,8 @@ IntervalIdentity identify(const fs::path& data_dir, const fs::path& file) {
 void merge_into(sqlite::Database& db, const fs::path& data_dir, const IntervalIdentity& id, const PortLabels& labels) {
     {
         sqlite::Statement attach(db, "ATTACH DATABASE ?1 AS iv");
-        attach.bind(1, std::string_view((data_dir / id.relative).string()));
+        // Read-only: the merge must never lock the interval file against its readers.
+        attach.bind(1, std::string_view(sqlite::read_only_uri(data_dir / id.relative)));
         attach.run();
     }
     struct Detach {

@@ -1,6 +1,7 @@
 // SQLite RAII wrappers.
 #include "store/sqlite.hpp"
 
+#include <cctype>
 #include <cstring>
 #include <limits>
 
@@ -10,13 +11,31 @@ Database::Database(const std::filesystem::path& path, Mode mode) : path_(path) {
     const int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    // URI names are allowed so that ATTACH can open a file read-only ("file:...?mode=ro"); a
+    // plain path never starts with "file:" here (callers pass absolute or ./ paths).
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nullptr);
     db_.reset(raw);  // a handle is returned even on failure and must be closed
     if (rc != SQLITE_OK) {
         const std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
         throw Error("cannot open " + path.string() + ": " + msg, rc);
     }
     sqlite3_extended_result_codes(raw, 1);
+}
+
+std::string read_only_uri(const std::filesystem::path& path) {
+    // RFC 3986 percent-encoding of everything but unreserved characters and '/'.
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string uri = "file:";
+    for (const unsigned char c : path.string()) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+            uri += static_cast<char>(c);
+        } else {
+            uri += '%';
+            uri += kHex[c >> 4];
+            uri += kHex[c & 15];
+        }
+    }
+    return uri + "?mode=ro";
 }
 
 void Database::exec(std::string_view sql) {

@@ -23,6 +23,9 @@ private:
     int code_;
 };
 
+// A URI that opens `path` read-only, for ATTACH (every Database allows URI names).
+[[nodiscard]] std::string read_only_uri(const std::filesystem::path& path);
+
 class Database {
 public:
     enum class Mode { kReadOnly, kCreate };

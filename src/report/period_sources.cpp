@@ -1,0 +1,143 @@
+// plan_period: whole days from rollups when they are complete, everything else raw.
+#include "report/period_sources.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <set>
+#include <system_error>
+
+#include "store/schema.hpp"
+
+namespace ipaudit::report {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t kMicros = 1'000'000;
+constexpr std::int64_t kDayS = 86400;
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t q = a / b;
+    if (a % b != 0 && a < 0) --q;
+    return q;
+}
+
+// intervals/YYYY/MM/DD for a UTC day number.
+fs::path utc_day_dir(std::int64_t day) {
+    const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "intervals/%04d/%02u/%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return buf;
+}
+
+// The interval files the directories list for `day` (by the start their names state), as
+// paths relative to the data directory. Only names are read: no file is opened.
+std::vector<std::string> listed_files(const fs::path& data_dir, const LocalDay& day) {
+    std::vector<std::string> out;
+    const std::int64_t from_s = floor_div(day.from_us, kMicros);
+    const std::int64_t to_s = floor_div(day.to_us, kMicros);
+    for (std::int64_t d = floor_div(from_s, kDayS); d <= floor_div(to_s - 1, kDayS); ++d) {
+        const fs::path rel_dir = utc_day_dir(d);
+        std::error_code ec;
+        for (fs::directory_iterator it(data_dir / rel_dir, ec), end; !ec && it != end; it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            if (name.starts_with('.')) continue;
+            const auto start = parse_interval_file_name(name);
+            if (start && *start >= from_s && *start < to_s) out.push_back((rel_dir / name).generic_string());
+        }
+    }
+    return out;
+}
+
+// Why the rollup cannot stand in for the day's files; empty when it can.
+std::string unusable_because(RollupDay& r, const LocalDay& day, const std::string& labels,
+                             const std::vector<std::string>& listed) {
+    sqlite::Statement row(r.db, "SELECT day, from_us, to_us, labels FROM rollup");
+    if (!row.step()) return "it has no rollup row";
+    if (row.column_text(0) != day.name || row.column_int(1) != day.from_us || row.column_int(2) != day.to_us)
+        return "it was built for another time zone";
+    if (!labels.empty() && row.column_text(3) != labels)
+        return "it was built with other port labels (ipaudit rollup --rebuild " + day.name + ")";
+    std::set<std::string> held;
+    sqlite::Statement files(r.db, "SELECT file FROM interval");
+    while (files.step()) held.emplace(files.column_text(0));
+    const auto missing = std::count_if(listed.begin(), listed.end(), [&](const std::string& f) { return !held.contains(f); });
+    if (missing > 0) return "it lacks " + std::to_string(missing) + " interval file(s) (ipaudit rollup completes it)";
+    return {};
+}
+
+void add_raw(std::vector<Period>& raw, const Period& p) {
+    if (p.to_us <= p.from_us) return;
+    if (!raw.empty() && raw.back().to_us == p.from_us) {
+        raw.back().to_us = p.to_us;
+    } else {
+        raw.push_back(p);
+    }
+}
+
+}  // namespace
+
+sqlite::Database open_rollup(const fs::path& path) {
+    try {
+        sqlite::Database db(path, sqlite::Database::Mode::kReadOnly);
+        sqlite::Statement app(db, "PRAGMA application_id");
+        sqlite::Statement ver(db, "PRAGMA user_version");
+        if (!app.step() || !ver.step() || app.column_int(0) != store::kRollupApplicationId)
+            throw RollupError(path.string() + ": not an ipaudit rollup");
+        if (ver.column_int(0) != store::kRollupSchemaVersion)
+            throw RollupError(path.string() + ": rollup schema version " + std::to_string(ver.column_int(0)) +
+                              ", this ipaudit reads " + std::to_string(store::kRollupSchemaVersion));
+        return db;
+    } catch (const sqlite::Error& e) {
+        throw RollupError(e.what());
+    }
+}
+
+PeriodSources plan_period(const IntervalCatalog& catalog, const Period& period, const std::string& labels_fingerprint,
+                          Notes& notes) {
+    PeriodSources out;
+    if (period.to_us <= period.from_us) return out;
+    std::int64_t at = period.from_us;
+    while (at < period.to_us) {
+        const LocalDay day = local_day_of(at);
+        if (day.to_us <= at) break;  // cannot happen; guards the loop
+        if (day.from_us < period.from_us || day.to_us > period.to_us) {  // a partial day
+            add_raw(out.raw, {at, std::min(day.to_us, period.to_us)});
+            at = day.to_us;
+            continue;
+        }
+        at = day.to_us;
+        const auto listed = listed_files(catalog.data_dir(), day);
+        const fs::path path = rollup_path(catalog.data_dir(), day);
+        std::error_code ec;
+        if (!fs::exists(path, ec)) {
+            if (!listed.empty()) {
+                notes.push_back("no daily rollup for " + day.name + ": read " + std::to_string(listed.size()) +
+                                " interval file(s) instead (ipaudit rollup builds it)");
+                add_raw(out.raw, {day.from_us, day.to_us});
+            }
+            continue;
+        }
+        try {
+            RollupDay r{day, open_rollup(path)};
+            if (const std::string why = unusable_because(r, day, labels_fingerprint, listed); !why.empty()) {
+                notes.push_back("daily rollup " + path.string() + " not used: " + why + "; read the interval files");
+                add_raw(out.raw, {day.from_us, day.to_us});
+                continue;
+            }
+            out.rollups.push_back(std::move(r));
+        } catch (const RollupError& e) {
+            notes.push_back(std::string("daily rollup not used: ") + e.what() + "; read the interval files");
+            add_raw(out.raw, {day.from_us, day.to_us});
+        } catch (const sqlite::Error& e) {
+            notes.push_back("daily rollup " + path.string() + " not used: " + e.what() + "; read the interval files");
+            add_raw(out.raw, {day.from_us, day.to_us});
+        }
+    }
+    return out;
+}
+
+}  // namespace ipaudit::report
