@@ -52,9 +52,10 @@ std::vector<std::string> listed_files(const fs::path& data_dir, const LocalDay& 
     return out;
 }
 
-// Why the rollup cannot stand in for the day's files; empty when it can.
+// Why the rollup cannot stand in for the day's files; empty when it can. The files listed for
+// the day that it does not hold go to `missing`.
 std::string unusable_because(RollupDay& r, const LocalDay& day, const std::string& labels,
-                             const std::vector<std::string>& listed) {
+                             const std::vector<std::string>& listed, std::vector<std::string>& missing) {
     sqlite::Statement row(r.db, "SELECT day, from_us, to_us, labels FROM rollup");
     if (!row.step()) return "it has no rollup row";
     if (row.column_text(0) != day.name || row.column_int(1) != day.from_us || row.column_int(2) != day.to_us)
@@ -64,8 +65,8 @@ std::string unusable_because(RollupDay& r, const LocalDay& day, const std::strin
     std::set<std::string> held;
     sqlite::Statement files(r.db, "SELECT file FROM interval");
     while (files.step()) held.emplace(files.column_text(0));
-    const auto missing = std::count_if(listed.begin(), listed.end(), [&](const std::string& f) { return !held.contains(f); });
-    if (missing > 0) return "it lacks " + std::to_string(missing) + " interval file(s) (ipaudit rollup completes it)";
+    for (const std::string& f : listed)
+        if (!held.contains(f)) missing.push_back(f);
     return {};
 }
 
@@ -96,6 +97,23 @@ sqlite::Database open_rollup(const fs::path& path) {
     }
 }
 
+void for_each_raw_interval(const IntervalCatalog& catalog, const PeriodSources& sources, Notes& notes,
+                           const std::function<void(OpenInterval&, const Period&)>& fn) {
+    for (const Period& part : sources.raw)
+        catalog.for_each_interval(part, notes, [&](OpenInterval& iv) {
+            fn(iv, part);
+            return true;
+        });
+    for (const RollupTail& tail : sources.tails) {
+        const std::set<std::string> wanted(tail.files.begin(), tail.files.end());
+        const fs::path base = catalog.data_dir().lexically_normal();
+        catalog.for_each_interval(tail.day, notes, [&](OpenInterval& iv) {
+            if (wanted.contains(iv.file.path.lexically_normal().lexically_relative(base).generic_string())) fn(iv, tail.day);
+            return true;
+        });
+    }
+}
+
 PeriodSources plan_period(const IntervalCatalog& catalog, const Period& period, const std::string& labels_fingerprint,
                           Notes& notes) {
     PeriodSources out;
@@ -123,12 +141,14 @@ PeriodSources plan_period(const IntervalCatalog& catalog, const Period& period, 
         }
         try {
             RollupDay r{day, open_rollup(path)};
-            if (const std::string why = unusable_because(r, day, labels_fingerprint, listed); !why.empty()) {
+            std::vector<std::string> missing;
+            if (const std::string why = unusable_because(r, day, labels_fingerprint, listed, missing); !why.empty()) {
                 notes.push_back("daily rollup " + path.string() + " not used: " + why + "; read the interval files");
                 add_raw(out.raw, {day.from_us, day.to_us});
                 continue;
             }
             out.rollups.push_back(std::move(r));
+            if (!missing.empty()) out.tails.push_back({{day.from_us, day.to_us}, std::move(missing)});
         } catch (const RollupError& e) {
             notes.push_back(std::string("daily rollup not used: ") + e.what() + "; read the interval files");
             add_raw(out.raw, {day.from_us, day.to_us});

@@ -2,6 +2,7 @@
 // partial day at either end, a day without a usable rollup) from the interval files.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,16 +18,30 @@ struct RollupDay {
     sqlite::Database db;
 };
 
-struct PeriodSources {
-    std::vector<RollupDay> rollups;  // oldest first
-    std::vector<Period> raw;         // read from interval files; disjoint, oldest first
+// Interval files of a rollup day that its rollup does not hold yet (the writer merges a file
+// just after writing it, or later after a failure): read from the files, with the day's period.
+struct RollupTail {
+    Period day;
+    std::vector<std::string> files;  // relative to the data directory
 };
 
+struct PeriodSources {
+    std::vector<RollupDay> rollups;  // oldest first
+    std::vector<RollupTail> tails;   // files those rollups lack
+    std::vector<Period> raw;         // read from interval files; disjoint, oldest first
+    [[nodiscard]] bool has_raw() const noexcept { return !raw.empty() || !tails.empty(); }
+};
+
+// Runs `fn` over every interval file to read raw: the files of the raw periods and the tails,
+// each with the period its sessions are counted in.
+void for_each_raw_interval(const IntervalCatalog& catalog, const PeriodSources& sources, Notes& notes,
+                           const std::function<void(OpenInterval&, const Period&)>& fn);
+
 // Splits `period` (see the rollup rules in sql/rollup_schema.sql). A day's rollup is used when
-// the day lies wholly in the period and its rollup is readable, is of the same local day (TZ),
-// was built with the same port labels (`labels_fingerprint`; empty: any), and holds every
-// interval file the day's directories list for it. Otherwise the day is read from the
-// interval files, with a note saying why when the rollup exists or should.
+// the day lies wholly in the period and its rollup is readable, is of the same local day (TZ)
+// and was built with the same port labels (`labels_fingerprint`; empty: any); interval files
+// of the day that it does not hold yet are its tail, read from the files. Otherwise the day is
+// read from the interval files, with a note saying why when the rollup exists or should.
 [[nodiscard]] PeriodSources plan_period(const IntervalCatalog& catalog, const Period& period,
                                         const std::string& labels_fingerprint, Notes& notes);
 

@@ -69,16 +69,6 @@ void sort_and_cut(std::vector<Row>& rows, std::size_t top, Less less) {
     }
 }
 
-// Runs `fn` over every interval file of the raw parts of a plan, with the part's period.
-inline void for_each_raw_interval(const IntervalCatalog& catalog, const PeriodSources& sources, Notes& notes,
-                                  const std::function<void(OpenInterval&, const Period&)>& fn) {
-    for (const Period& part : sources.raw)
-        catalog.for_each_interval(part, notes, [&](OpenInterval& iv) {
-            fn(iv, part);
-            return true;
-        });
-}
-
 // A rollup's 16-byte IP column.
 inline IpAddress rollup_ip(const sqlite::Statement& st, int col, const RollupDay& r) {
     const auto blob = st.column_blob(col);

@@ -59,7 +59,7 @@ std::string scanner_sql() {
 void add_rollup_evidence(PeriodSources& sources, std::int64_t min_targets,
                          std::unordered_map<IpAddress, ScannerAcc, IpHash>& outgoing,
                          std::unordered_map<IpAddress, ScannerAcc, IpHash>& incoming) {
-    const auto source_count = static_cast<std::int64_t>(sources.rollups.size() + (sources.raw.empty() ? 0 : 1));
+    const auto source_count = static_cast<std::int64_t>(sources.rollups.size() + (sources.has_raw() ? 1 : 0));
     const std::int64_t floor_targets = std::max<std::int64_t>(1, (min_targets + source_count - 1) / source_count);
     std::set<IpAddress> candidates;
     for (const auto* accs : {&outgoing, &incoming})

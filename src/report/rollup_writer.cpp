@@ -37,7 +37,9 @@ std::string fingerprint_of(sqlite::Database& iv) {
 // Creates an empty rollup at `path` (schema, the rollup row), synced.
 void create_rollup_file(const fs::path& path, const LocalDay& day, const std::string& labels) {
     sqlite::Database db(path, sqlite::Database::Mode::kCreate);
-    db.exec("PRAGMA page_size = 16384;");
+    // Small pages: a merge upserts rows at random keys, and the journal holds a copy of every
+    // page it touches.
+    db.exec("PRAGMA page_size = 4096;");
     sqlite::Transaction tx(db);
     db.exec(store::kRollupSchemaSql);
     {
@@ -211,6 +213,7 @@ std::optional<RollupRow> read_rollup_row(sqlite::Database& db) {
 std::optional<sqlite::Database> open_for_merge(const fs::path& path, const LocalDay& day, const std::string& labels) {
     sqlite::Database db(path, sqlite::Database::Mode::kCreate);
     sqlite3_busy_timeout(db.get(), 60'000);
+    db.exec("PRAGMA cache_size = -65536;");  // 64 MiB: the upserts revisit the pages of big tables
     try {
         sqlite::Statement app(db, "PRAGMA application_id");
         sqlite::Statement ver(db, "PRAGMA user_version");

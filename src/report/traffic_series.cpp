@@ -60,11 +60,7 @@ void IntervalPoint::add(const IntervalPoint& p) {
 std::vector<IntervalPoint> interval_points(const IntervalCatalog& catalog, const Period& period, Notes& notes) {
     std::vector<IntervalPoint> out;
     PeriodSources sources = plan_period(catalog, period, "", notes);
-    for (const Period& part : sources.raw)
-        catalog.for_each_interval(part, notes, [&](OpenInterval& oi) {
-            out.push_back(raw_point(oi));
-            return true;
-        });
+    for_each_raw_interval(catalog, sources, notes, [&](OpenInterval& oi, const Period&) { out.push_back(raw_point(oi)); });
     for (RollupDay& r : sources.rollups) {
         try {
             sqlite::Statement st(r.db,
