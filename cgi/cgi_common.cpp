@@ -300,6 +300,7 @@ void page_begin(std::ostream& out, std::string_view title, Page active) {
     nav(Page::kScanners, "scanners.cgi", "Scanners");
     nav(Page::kServers, "servers.cgi", "Servers");
     nav(Page::kTraffic, "traffic.cgi", "Traffic");
+    nav(Page::kOther, "summary.cgi", "Summary");  // the only page of kind kOther
     nav(Page::kSearch, "search.cgi", "Search");
     out << "</nav></header>\n<main>\n<h1>" << html(title) << "</h1>\n";
 }

@@ -12,15 +12,17 @@
 #include "report/report_output.hpp"
 #include "report/report_queries.hpp"
 #include "report/search_filter.hpp"
+#include "report/summary_html.hpp"
+#include "report/summary_report.hpp"
 
 namespace ipaudit::cli {
 
 namespace po = boost::program_options;
 namespace rp = ipaudit::report;
 
-const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|servers|traffic|host} [options]: one report over the
-            interval files of a period, as aligned text (default), CSV or JSON, with exact
-            integers and IPs as text. Sessions count by their own packet times.
+const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|servers|traffic|host|summary} [options]: one report
+            over the interval files of a period, as aligned text (default), CSV or JSON, with
+            exact integers and IPs as text. Sessions count by their own packet times.
               pairs     busiest (local, remote) pairs by total bytes (section 'pair'), then the
                         busiest local hosts ('local_host') and remote hosts ('remote_host')
               scanners  outgoing (local) and incoming (remote) scanners: distinct targets
@@ -35,6 +37,11 @@ const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|se
                         per day and week, top peers, services used (as client) and offered
                         (as server, the servers rule), per-interval series; sections
                         'total', 'day', 'week', 'peer', 'used', 'offered', 'interval'
+              summary   a week or month: totals with shares, each day, busiest pairs, local
+                        and remote hosts (top 100), services, scanners, and servers new since
+                        the previous period; sections 'period', 'total', 'day', 'pair',
+                        'local_host', 'remote_host', 'service', 'scanner', 'new_server';
+                        --format html: one self-contained HTML page for mail
 
             -d, --data-dir DIR      data directory (default /var/lib/ipaudit)
             --from T, --to T        the period [from, to); default the last 24 hours (forms
@@ -46,6 +53,12 @@ const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|se
             --min-targets N         scanners: unanswered targets to be listed (default 50)
             --expected H:P,..       servers: expected servers, e.g. 10.1.1.25:25,[2001:db8::1]:443
             --ip IP                 host: the IPv4 or IPv6 address (required)
+            --period week|month     summary: the local week or calendar month holding --from
+                                    (default week; without --from the last complete one);
+                                    not with --to. --to without --period: any period.
+            --week-start DAY        summary: monday (default) or sunday
+            (summary also takes --min-targets and --expected; --top defaults to 100;
+            --format also html)
 )";
 
 namespace {
@@ -54,21 +67,36 @@ po::options_description report_options() {
     po::options_description desc("report options");
     auto text = [] { return po::value<std::string>(); };
     desc.add_options()("help,h", "this help")("data-dir,d", text())("from", text())("to", text())("top", text())(
-        "format", text())("ports", text())("min-targets", text())("expected", text())("ip", text());
+        "format", text())("ports", text())("min-targets", text())("expected", text())("ip", text())("period", text())(
+        "week-start", text());
     return desc;
+}
+
+// `ipaudit report summary`: text/csv/json from its table, or the HTML mail page.
+int summary_output(const rp::IntervalCatalog& catalog, const rp::PortLabels& labels, rp::SummaryOptions options,
+                   std::optional<rp::OutputFormat> format, std::ostream& out, std::ostream& err, const std::string& prefix) {
+    rp::SummaryReport r = rp::summary_report(catalog, labels, options);
+    if (!catalog.data_span()) r.notes.push_back("no interval files under " + (catalog.data_dir() / "intervals").string());
+    if (format) rp::write_summary(*format, out, rp::summary_table(r, labels), r);
+    else rp::write_summary_html(out, r, labels);
+    out.flush();
+    if (format != rp::OutputFormat::kJson)
+        for (const auto& note : r.notes) err << prefix << "note: " << note << '\n';
+    return kExitOk;
 }
 
 }  // namespace
 
 int report_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, std::int64_t now_us) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-        out << "usage: ipaudit report {pairs|scanners|servers|traffic|host} [options]\n\n" << kReportHelp;
+        out << "usage: ipaudit report {pairs|scanners|servers|traffic|host|summary} [options]\n\n" << kReportHelp;
         return args.empty() ? kExitUsage : kExitOk;
     }
     const std::string name = args[0];
-    if (name != "pairs" && name != "scanners" && name != "servers" && name != "traffic" && name != "host") {
+    if (name != "pairs" && name != "scanners" && name != "servers" && name != "traffic" && name != "host" &&
+        name != "summary") {
         err << "ipaudit report: unknown report '" << rp::quote_input(name)
-            << "' (pairs, scanners, servers, traffic or host)\n";
+            << "' (pairs, scanners, servers, traffic, host or summary)\n";
         return kExitUsage;
     }
     const std::string prefix = "ipaudit report " + name + ": ";
@@ -80,28 +108,50 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
     std::int64_t min_targets = rp::kDefaultMinTargets;
     std::vector<rp::ExpectedServer> expected;
     std::optional<IpAddress> host_ip;
+    bool html = false;  // summary --format html
     try {
         po::variables_map vm;
         const po::positional_options_description none;
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         po::store(po::command_line_parser(rest).options(report_options()).positional(none).run(), vm);
         if (vm.count("help")) {
-            out << "usage: ipaudit report {pairs|scanners|servers|traffic|host} [options]\n\n" << kReportHelp;
+            out << "usage: ipaudit report {pairs|scanners|servers|traffic|host|summary} [options]\n\n" << kReportHelp;
             return kExitOk;
         }
         if (const auto dir = get(vm, "data-dir")) {
             if (dir->empty()) throw UsageError("--data-dir: empty");
             data_dir = *dir;
         }
-        try {
-            period = rp::parse_period(get(vm, "from"), get(vm, "to"), now_us);
-        } catch (const rp::TimeSpecError& e) {
-            throw UsageError(e.what());
+        if (name == "summary") {
+            std::optional<rp::SummaryKind> kind;
+            rp::WeekStart week_start = rp::WeekStart::kMonday;
+            with_option(vm, "period", [&](const std::string& v) { kind = rp::parse_summary_kind(v); });
+            with_option(vm, "week-start", [&](const std::string& v) { week_start = rp::parse_week_start(v); });
+            if (kind && vm.count("to"))
+                throw UsageError("--to: not with --period (the week or month is the one holding --from)");
+            if (!vm.count("top")) top = rp::kSummaryTop;
+            try {
+                const auto k = kind.value_or(rp::SummaryKind::kWeek);
+                period = rp::resolve_summary_period(kind, get(vm, "from"), get(vm, "to"), week_start,
+                                                    rp::last_complete_period(k, now_us, week_start).from_us, now_us);
+            } catch (const rp::TimeSpecError& e) {
+                throw UsageError(e.what());
+            }
+        } else {
+            try {
+                period = rp::parse_period(get(vm, "from"), get(vm, "to"), now_us);
+            } catch (const rp::TimeSpecError& e) {
+                throw UsageError(e.what());
+            }
         }
         with_option(vm, "top", [&](const std::string& v) {
             top = static_cast<std::size_t>(rp::parse_count(v, 0, static_cast<std::int64_t>(rp::kMaxTop)));
         });
-        with_option(vm, "format", [&](const std::string& v) { format = rp::parse_output_format(v); });
+        with_option(vm, "format", [&](const std::string& v) {
+            if (v == "html" && name != "summary") throw UsageError("--format html: only for the summary report");
+            html = v == "html";
+            if (!html) format = rp::parse_output_format(v);
+        });
         with_option(vm, "min-targets", [&](const std::string& v) { min_targets = rp::parse_count(v, 1, 1'000'000'000); });
         with_option(vm, "expected", [&](const std::string& v) { expected = rp::parse_expected_servers(v); });
         if (const auto p = get(vm, "ports")) {
@@ -112,9 +162,13 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
             if (vm.count(option) && name != report)
                 throw UsageError(std::string("--") + option + ": only for the " + report + " report");
         };
-        only("min-targets", "scanners");
-        only("expected", "servers");
+        if (name != "summary") {
+            only("min-targets", "scanners");
+            only("expected", "servers");
+        }
         only("ip", "host");
+        only("period", "summary");
+        only("week-start", "summary");
         if (name == "host") {
             const auto ip = get(vm, "ip");
             if (!ip) throw UsageError("--ip: required for the host report (an IPv4 or IPv6 address)");
@@ -144,6 +198,9 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
         return kExitFailure;
     }
     const rp::IntervalCatalog catalog(data_dir);
+    if (name == "summary")
+        return summary_output(catalog, labels, {period, top, min_targets, expected},
+                              html ? std::nullopt : std::optional<rp::OutputFormat>(format), out, err, prefix);
     rp::ReportTable table;
     rp::Notes notes;
     if (name == "pairs") {

@@ -213,7 +213,12 @@ std::optional<RollupRow> read_rollup_row(sqlite::Database& db) {
 std::optional<sqlite::Database> open_for_merge(const fs::path& path, const LocalDay& day, const std::string& labels) {
     sqlite::Database db(path, sqlite::Database::Mode::kCreate);
     sqlite3_busy_timeout(db.get(), 60'000);
-    db.exec("PRAGMA cache_size = -65536;");  // 64 MiB: the upserts revisit the pages of big tables
+    // 64 MiB: the upserts revisit the pages of big tables. No fsync: the journal still makes a
+    // merge all or nothing when the process dies (kill -9); only a power failure in the middle
+    // of a merge can damage a rollup, which is derived data: `ipaudit rollup --rebuild DAY`
+    // restores it from the interval files. With fsync, a merge into a big day costs seconds
+    // of disk flushes (docs/BENCHMARKS.md).
+    db.exec("PRAGMA cache_size = -65536; PRAGMA synchronous = OFF;");
     try {
         sqlite::Statement app(db, "PRAGMA application_id");
         sqlite::Statement ver(db, "PRAGMA user_version");
@@ -394,6 +399,9 @@ RollupWriter::DayResult RollupWriter::update(const LocalDay& day) {
         }
         db->close();
     } catch (const sqlite::Error& e) {
+        // A damaged rollup (a power failure mid-merge, a disk error) is rebuilt from the files.
+        const int primary = e.code() & 0xff;
+        if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return rebuild(day);
         throw RollupError("cannot update " + path.string() + ": " + e.what());
     }
     return result;

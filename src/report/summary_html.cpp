@@ -313,8 +313,7 @@ void write_summary_html(std::ostream& out, const SummaryReport& r, const PortLab
     new_servers(out, r);
     for (const auto& n : r.notes) out << "<p style=\"" << kMuted << "\">Note: " << html_escape(n) << "</p>\n";
     out << "<p style=\"" << kMuted << ";margin-top:24px\">Hover a figure for its exact value. In: received by local hosts "
-           "from non-local ones; out: sent by them. Only sessions between one local and one remote host count for hosts "
-           "and pairs.</p>\n</div>\n</body></html>\n";
+           "from non-local ones; out: sent by them. Pairs are sessions between one local and one remote host.</p>\n</div>\n</body></html>\n";
 }
 
 }  // namespace ipaudit::report

@@ -51,6 +51,8 @@ def main(args, browser):
             **{page: server.base + page + ".cgi?" + urllib.parse.urlencode(
                 {"from": "2026-11-01 00:00", "to": "2026-11-04 00:00"}) for page in h.REPORT_PAGES
                if page in server.pages},
+            **({"summary-week": server.base + "summary.cgi?" + urllib.parse.urlencode({"period": "week", "from": "2026-11-02"})}
+               if "summary" in server.pages else {}),
             "pairs-error": server.base + "pairs.cgi?" + urllib.parse.urlencode({"from": "<script>alert(1)</script>"}),
             "search-error": server.base + "search.cgi?" + urllib.parse.urlencode(
                 {"ip": "<script>alert(1)</script>", "limit": "40"}),
@@ -82,7 +84,9 @@ def main(args, browser):
             r = chromium(browser, server.base + href, "--dump-dom")
             check('<table id="results">' in r.stdout and "<tr><td>" in r.stdout, "search: an IP link opens a search")
         for page, tables in {"pairs": ("pairs", "local-hosts", "remote-hosts"), "scanners": ("scanners-out", "scanners-in"),
-                             "servers": ("servers", "clients"), "traffic": ("traffic",)}.items():
+                             "servers": ("servers", "clients"), "traffic": ("traffic",),
+                             "summary": ("days", "local-hosts", "remote-hosts", "pairs", "services"),
+                             "summary-week": ("days", "local-hosts", "remote-hosts", "pairs", "services", "scanners")}.items():
             dom = doms.get(page, "")
             for t in tables:
                 check(f'<table id="{t}">' in dom and re.match(r".*?<tbody>\s*<tr", dom.split(f'<table id="{t}">', 1)[-1], re.S),

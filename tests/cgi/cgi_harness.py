@@ -13,7 +13,7 @@ import urllib.request
 
 SKIP = 77
 LOCAL_NETS = "10.1.0.0/16,2001:db8:1::/48"
-REPORT_PAGES = ("pairs", "scanners", "servers", "traffic")
+REPORT_PAGES = ("pairs", "scanners", "servers", "traffic", "summary")
 
 
 def arguments():

@@ -196,7 +196,8 @@ def main():
 
 
 REPORT_FIELDS = {  # page -> its fields besides from, to, top, format
-    "pairs": [], "scanners": ["min_targets"], "servers": ["expected"], "traffic": []}
+    "pairs": [], "scanners": ["min_targets"], "servers": ["expected"], "traffic": [],
+    "summary": ["period", "week_start", "min_targets", "expected"]}
 
 
 def rows_of(body, table_id):
@@ -259,7 +260,8 @@ def report_pages():
     # CSV and JSON equal the CLI's for the same period and parameters.
     cases = [("pairs", {"top": "5"}, []), ("scanners", {"min_targets": "20"}, ["--min-targets", "20"]),
              ("servers", {"expected": "10.1.1.22:22"}, ["--expected", "10.1.1.22:22"]), ("traffic", {}, []),
-             ("pairs", {}, []), ("scanners", {}, []), ("servers", {"top": "0"}, [])]
+             ("pairs", {}, []), ("scanners", {}, []), ("servers", {"top": "0"}, []),
+             ("summary", {}, []), ("summary", {"top": "5", "min_targets": "20"}, ["--min-targets", "20"])]
     for page, params, extra in cases:
         cli_extra = list(extra)
         if "top" in params:
@@ -278,7 +280,8 @@ def report_pages():
     foreign = os.path.join(data, "intervals", "2026", "11", "02", "20261102-1045.db")
     with open(foreign, "w") as f:
         f.write("<script>not a database</script>\n" * 100)
-    for page, table in (("pairs", "pairs"), ("scanners", "scanners-out"), ("servers", "servers"), ("traffic", "traffic")):
+    for page, table in (("pairs", "pairs"), ("scanners", "scanners-out"), ("servers", "servers"), ("traffic", "traffic"),
+                        ("summary", "pairs")):
         status, headers, body = server.request(page + ".cgi?" + urllib.parse.urlencode(PERIOD))
         common_checks(status, headers, body, f"{page} with a foreign file")
         check(status == 200 and "Note: skipped" in body and rows_of(body, table), f"{page}: foreign file skipped with a note")

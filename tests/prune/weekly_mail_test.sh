@@ -63,7 +63,7 @@ IPAUDIT_TODAY=2026-11-12 run_mail "$tmp/msg" --stdout
 rc=$?
 check "exit 0 with --stdout (got $rc: $(cat "$tmp/stderr"))" test "$rc" -eq 0
 check "stderr empty" test ! -s "$tmp/stderr"
-expected_calls=$'report summary --period week --from 2026-11-02 --to 2026-11-09 -d /srv/ipaudit data --format text\nreport summary --period week --from 2026-11-02 --to 2026-11-09 -d /srv/ipaudit data --format html'
+expected_calls=$'report summary --period week --from 2026-11-02 -d /srv/ipaudit data --format text\nreport summary --period week --from 2026-11-02 -d /srv/ipaudit data --format html'
 check "ipaudit called for the previous full week, text then html, with -d: $(cat "$tmp/calls")" \
     test "$(cat "$tmp/calls")" == "$expected_calls"
 
@@ -117,15 +117,17 @@ assert parts[1].get_payload(decode=True) == open(sys.argv[3], 'rb').read().rstri
 EOF
 fi
 
-# --- The week: Monday of last week to this Monday, whatever the day ---
-week_of() {  # week_of TODAY -> "FROM TO"
+# --- The week: the one holding Monday of last week (no --to: --period week picks it) ---
+week_of() {  # week_of TODAY -> "FROM" (and "--to" when the call has one: it must not)
     MAILTO=a@example.org IPAUDIT_TODAY=$1 run_mail /dev/null --stdout || return 1
-    head -n 1 "$tmp/calls" | sed -n 's/.*--from \([0-9-]*\) --to \([0-9-]*\).*/\1 \2/p'
+    head -n 1 "$tmp/calls" | sed -n 's/.*--period week --from \([0-9-]*\).*/\1/p'
+    head -n 1 "$tmp/calls" | grep -o -- '--to' || true
 }
-check "on a Monday" test "$(week_of 2026-11-09)" == "2026-11-02 2026-11-09"
-check "on a Sunday" test "$(week_of 2026-11-15)" == "2026-11-02 2026-11-09"
-check "across a year" test "$(week_of 2026-01-01)" == "2025-12-22 2025-12-29"
-check "across a DST change" test "$(TZ=Europe/Berlin week_of 2026-03-30)" == "2026-03-23 2026-03-30"
+check "on a Monday" test "$(week_of 2026-11-09)" == "2026-11-02"
+check "on a Sunday" test "$(week_of 2026-11-15)" == "2026-11-02"
+check "across a year" test "$(week_of 2026-01-01)" == "2025-12-22"
+check "across a DST change" test "$(TZ=Europe/Berlin week_of 2026-03-30)" == "2026-03-23"
+check "no --to with --period" test "$(grep -c -- '--to' "$tmp/calls")" -eq 0
 MAILTO=a@example.org IPAUDIT_TODAY=2026-11-12 run_mail /dev/null --stdout
 check "no -d without IPAUDIT_DATA" test "$(grep -c -- ' -d ' "$tmp/calls")" -eq 0
 
