@@ -2,7 +2,11 @@
 // latest day, capture health, an inline SVG chart of traffic in/out per interval over the last
 // 24 hours of data, the largest sessions of the last interval, and links into the search.
 // format=json gives the same figures as JSON; format=csv the chart's rows (one per interval).
+// The chart and the totals come from report::interval_points: whole days from their daily
+// rollups' interval rows, only the rest from interval files. The last interval's own file is
+// the one interval file always opened: for its decode outcomes by name and largest sessions.
 #include <algorithm>
+#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +24,8 @@
 #include "report_page.hpp"
 #include "svg_chart.hpp"
 #include "report/search_output.hpp"
+#include "report/traffic_series.hpp"
+#include "store/interval_reader.hpp"
 #include "store/sqlite.hpp"
 
 namespace rp = ipaudit::report;
@@ -31,27 +37,11 @@ namespace {
 constexpr std::int64_t kHourUs = 3'600'000'000LL;
 constexpr std::int64_t kDayUs = 24 * kHourUs;
 
-// One interval file's figures.
-struct Point {
-    std::int64_t start_us = 0;
-    std::int64_t end_us = 0;
-    std::int64_t packets = 0;
-    std::int64_t ip_bytes = 0;
-    std::int64_t sessions = 0;
-    std::int64_t bytes_in = 0;        // received by local hosts from elsewhere
-    std::int64_t bytes_out = 0;       // sent by local hosts elsewhere
-    std::int64_t bytes_internal = 0;  // local to local
-    std::int64_t bytes_external = 0;  // neither side local
-    std::int64_t dropped = 0;         // pcap dropped + interface dropped
-    std::int64_t overflow = 0;
-    std::map<std::string, std::int64_t> outcomes;  // decode outcomes other than ip, non-zero
-};
-
+// Figures of one interval, or of several added up.
 struct Totals {
     std::int64_t files = 0, packets = 0, ip_bytes = 0, sessions = 0, bytes_in = 0, bytes_out = 0, dropped = 0,
-                 overflow = 0;
-    std::map<std::string, std::int64_t> outcomes;
-    void add(const Point& p) {
+                 overflow = 0, decode_errors = 0;
+    void add(const rp::IntervalPoint& p) {
         ++files;
         packets += p.packets;
         ip_bytes += p.ip_bytes;
@@ -60,7 +50,7 @@ struct Totals {
         bytes_out += p.bytes_out;
         dropped += p.dropped;
         overflow += p.overflow;
-        for (const auto& [k, v] : p.outcomes) outcomes[k] += v;
+        decode_errors += p.decode_errors;
     }
 };
 
@@ -70,39 +60,18 @@ struct BigSession {
     std::int64_t bytes = 0;
 };
 
-Point read_point(rp::OpenInterval& oi) {
-    Point p;
-    p.start_us = oi.file.info.covered_from_us;
-    p.end_us = oi.file.info.covered_to_us;
-    sq::Statement info(oi.db,
-                       "SELECT packets, ip_bytes, sessions, coalesce(pcap_dropped,0) + coalesce(pcap_if_dropped,0), "
-                       "overflow_packets FROM interval");
-    if (info.step()) {
-        p.packets = info.column_int(0);
-        p.ip_bytes = info.column_int(1);
-        p.sessions = info.column_int(2);
-        p.dropped = info.column_int(3);
-        p.overflow = info.column_int(4);
-    }
-    sq::Statement outcomes(oi.db, "SELECT name, packets FROM decode_count WHERE kind = 'outcome' AND name <> 'ip' AND packets > 0");
-    while (outcomes.step()) p.outcomes[std::string(outcomes.column_text(0))] += outcomes.column_int(1);
-    sq::Statement dir(oi.db,
-                      "SELECT coalesce(sum(CASE WHEN class_a = 'L' AND class_b <> 'L' THEN bytes_ba END), 0),"
-                      "       coalesce(sum(CASE WHEN class_a = 'L' AND class_b <> 'L' THEN bytes_ab END), 0),"
-                      "       coalesce(sum(CASE WHEN class_a = 'L' AND class_b = 'L' THEN bytes_ab + bytes_ba END), 0),"
-                      "       coalesce(sum(CASE WHEN class_a <> 'L' THEN bytes_ab + bytes_ba END), 0) FROM session");
-    if (dir.step()) {
-        p.bytes_in = dir.column_int(0);
-        p.bytes_out = dir.column_int(1);
-        p.bytes_internal = dir.column_int(2);
-        p.bytes_external = dir.column_int(3);
-    }
-    return p;
-}
+// What only the last interval file tells: its decode outcomes by name and its largest sessions.
+struct LastInterval {
+    std::int64_t files = 0;
+    std::map<std::string, std::int64_t> outcomes;  // decode outcomes other than ip, non-zero
+    std::vector<BigSession> biggest;                // by bytes, at most 5
+};
 
-std::vector<BigSession> biggest_sessions(rp::OpenInterval& oi) {
-    std::vector<BigSession> out;
-    sq::Statement s(oi.db,
+void read_last_file(sq::Database& db, LastInterval& last) {
+    ++last.files;
+    sq::Statement outcomes(db, "SELECT name, packets FROM decode_count WHERE kind = 'outcome' AND name <> 'ip' AND packets > 0");
+    while (outcomes.step()) last.outcomes[std::string(outcomes.column_text(0))] += outcomes.column_int(1);
+    sq::Statement s(db,
                     "SELECT ip_a, ip_b, proto, port_a, port_b, bytes_ab + bytes_ba AS total FROM session "
                     "ORDER BY total DESC LIMIT 5");
     while (s.step()) {
@@ -115,9 +84,48 @@ std::vector<BigSession> biggest_sessions(rp::OpenInterval& oi) {
         bs.port_a = static_cast<int>(s.column_int(3));
         bs.port_b = static_cast<int>(s.column_int(4));
         bs.bytes = s.column_int(5);
-        out.push_back(bs);
+        last.biggest.push_back(bs);
     }
-    return out;
+}
+
+// Reads the interval file(s) whose coverage starts at `start_us` (the last of the data; a second
+// import of the same half hour may add NAME-2.db). Only the UTC day directory of that start is
+// listed and only the files its names give that start are opened; when no name matches (a file
+// not named by ipauditd), the catalog finds them by their interval rows.
+LastInterval read_last_interval(const rp::IntervalCatalog& catalog, std::int64_t start_us, rp::Notes& notes) {
+    LastInterval last;
+    const std::int64_t start_s = start_us >= 0 ? start_us / 1'000'000 : -((-start_us + 999'999) / 1'000'000);
+    const std::chrono::sys_seconds t{std::chrono::seconds{start_s}};
+    const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(t)};
+    char dir[32];
+    std::snprintf(dir, sizeof dir, "intervals/%04d/%02u/%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    std::vector<std::filesystem::path> named;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(catalog.data_dir() / dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.starts_with('.')) continue;
+        if (const auto s = rp::parse_interval_file_name(name); s && *s == start_s) named.push_back(it->path());
+    }
+    std::sort(named.begin(), named.end());
+    for (const auto& path : named) {
+        try {
+            sq::Database db = ipaudit::store::open_interval_file(path);
+            if (rp::read_interval_info(db).covered_from_us != start_us) continue;
+            read_last_file(db, last);
+        } catch (const std::exception& e) {
+            notes.push_back("skipped " + path.string() + ": " + e.what());
+        }
+    }
+    if (last.files == 0)
+        catalog.for_each_interval({start_us, start_us + 1}, notes, [&](rp::OpenInterval& oi) {
+            if (oi.file.info.covered_from_us == start_us) read_last_file(oi.db, last);
+            return true;
+        });
+    std::stable_sort(last.biggest.begin(), last.biggest.end(),
+                     [](const BigSession& x, const BigSession& y) { return x.bytes > y.bytes; });
+    if (last.biggest.size() > 5) last.biggest.resize(5);
+    return last;
 }
 
 std::string search_href(std::int64_t from_us, std::int64_t to_us, const std::string& ip = {}) {
@@ -131,18 +139,27 @@ std::string totals_detail(const Totals& t) {
            " · out " + bytes_cell(t.bytes_out);
 }
 
+// The totals of the last interval carry its decode outcomes by name (from its file); the day
+// and the 24 hours come from the rollups' interval rows, which count decode errors (outcomes
+// other than ip and non_ip) as one figure.
 void write_json(std::ostream& out, const std::optional<rp::DataSpan>& span, std::uint64_t disk, const Totals& last,
-                const Totals& day, const Totals& window, const std::vector<Point>& points) {
-    auto totals = [&](const Totals& t) {
+                const LastInterval& last_file, const Totals& day, const Totals& window,
+                const std::vector<rp::IntervalPoint>& points) {
+    auto totals = [&](const Totals& t, const std::map<std::string, std::int64_t>* outcomes) {
         out << "{\"files\":" << t.files << ",\"packets\":" << t.packets << ",\"ip_bytes\":" << t.ip_bytes
             << ",\"sessions\":" << t.sessions << ",\"bytes_in\":" << t.bytes_in << ",\"bytes_out\":" << t.bytes_out
-            << ",\"pcap_dropped\":" << t.dropped << ",\"overflow_packets\":" << t.overflow << ",\"decode_outcomes\":{";
-        bool first = true;
-        for (const auto& [k, v] : t.outcomes) {
-            out << (first ? "" : ",") << rp::json_string(k) << ':' << v;
-            first = false;
+            << ",\"pcap_dropped\":" << t.dropped << ",\"overflow_packets\":" << t.overflow
+            << ",\"decode_errors\":" << t.decode_errors;
+        if (outcomes) {
+            out << ",\"decode_outcomes\":{";
+            bool first = true;
+            for (const auto& [k, v] : *outcomes) {
+                out << (first ? "" : ",") << rp::json_string(k) << ':' << v;
+                first = false;
+            }
+            out << '}';
         }
-        out << "}}";
+        out << '}';
     };
     out << "{\"data_available\":";
     if (span)
@@ -151,11 +168,11 @@ void write_json(std::ostream& out, const std::optional<rp::DataSpan>& span, std:
     else
         out << "null";
     out << ",\"disk_used_bytes\":" << disk << ",\"last_interval\":";
-    totals(last);
+    totals(last, &last_file.outcomes);
     out << ",\"latest_day\":";
-    totals(day);
+    totals(day, nullptr);
     out << ",\"last_24h\":";
-    totals(window);
+    totals(window, nullptr);
     out << ",\"intervals\":[";
     for (std::size_t i = 0; i < points.size(); ++i)
         out << (i ? "," : "") << "{\"start\":" << rp::json_string(rp::format_local_time(points[i].start_us))
@@ -247,43 +264,46 @@ int run() {
     const rp::IntervalCatalog catalog(config.data_dir);
     const std::optional<rp::DataSpan> span = catalog.data_span();
     const std::uint64_t disk = disk_used(config.data_dir);
-    std::vector<Point> points;
+    std::vector<rp::IntervalPoint> points;  // the chart: the last 24 hours of data
     Totals last, day, window;
-    std::vector<BigSession> biggest;
+    LastInterval last_file;
     rp::Notes notes;
     std::int64_t day_start = 0;
     if (span) {
         day_start = rp::local_day_start_us(span->last_start_us);
         const std::int64_t window_start = span->last_start_us - kDayUs;
         const rp::Period period{std::min(window_start, day_start), span->last_start_us + kDayUs};
-        catalog.for_each_interval(period, notes, [&](rp::OpenInterval& oi) {
-            if (oi.file.info.covered_from_us < period.from_us) return true;
-            Point p = read_point(oi);
-            if (p.start_us >= day_start) day.add(p);
+        // Whole days from their rollups' interval rows; only the rest opens interval files.
+        std::vector<rp::IntervalPoint> all = rp::interval_points(catalog, period, notes);
+        std::erase_if(all, [&](const rp::IntervalPoint& p) { return p.start_us < period.from_us; });
+        for (const rp::DayPoint& d : rp::daily_points(all, period)) {
+            if (d.day.from_us != day_start) continue;
+            day.add(d.total);
+            day.files = d.intervals;
+        }
+        for (const rp::IntervalPoint& p : all) {
             if (p.start_us > window_start) {
                 window.add(p);
                 points.push_back(p);
             }
-            if (p.start_us == span->last_start_us) {
-                last.add(p);
-                biggest = biggest_sessions(oi);
-            }
-            return true;
-        });
+            if (p.start_us == span->last_start_us) last.add(p);
+        }
+        last_file = read_last_interval(catalog, span->last_start_us, notes);
+        last.files = last_file.files;
     }
 
     if (csv) {  // the chart's data: one row per interval of the last 24 hours of data
         send_headers(out, 200, "text/csv; charset=utf-8");
         if (head) return 0;
         out << "interval_start,packets,ip_bytes,sessions,bytes_in,bytes_out,bytes_internal,bytes_external\n";
-        for (const Point& p : points)
+        for (const rp::IntervalPoint& p : points)
             out << rp::format_local_time(p.start_us) << ',' << p.packets << ',' << p.ip_bytes << ',' << p.sessions << ','
                 << p.bytes_in << ',' << p.bytes_out << ',' << p.bytes_internal << ',' << p.bytes_external << '\n';
         return 0;
     }
     if (json) {
         send_headers(out, 200, "application/json");
-        if (!head) write_json(out, span, disk, last, day, window, points);
+        if (!head) write_json(out, span, disk, last, last_file, day, window, points);
         return 0;
     }
     send_headers(out, 200, "text/html; charset=utf-8");
@@ -315,24 +335,26 @@ int run() {
     out << "<h2>Traffic per interval, last 24 hours of data</h2>\n<div class=\"card\">\n";
     std::vector<InOutBar> bars;
     bars.reserve(points.size());
-    for (const Point& p : points) bars.push_back({p.start_us, p.bytes_in, p.bytes_out});
+    for (const rp::IntervalPoint& p : points) bars.push_back({p.start_us, p.bytes_in, p.bytes_out});
     write_in_out_chart(out, {"traffic-chart", "Traffic per interval, in and out", "in (to local hosts)",
                              "out (from local hosts)", 260},
                        bars);
     out << "</div>\n";
 
     out << "<h2>Capture health, last 24 hours of data</h2>\n<div class=\"card\" id=\"health\">\n";
-    const bool healthy = window.dropped == 0 && window.overflow == 0 && window.outcomes.empty();
+    const bool healthy = window.dropped == 0 && window.overflow == 0 && window.decode_errors == 0;
     out << "<p>"
         << (healthy ? "Every packet captured was decoded and accounted; nothing dropped."
-                    : "Packets captured, and those not accounted: dropped, over the memory cap, or not decoded as IP.")
+                    : "Packets captured, and those not accounted: dropped, over the memory cap, or not decoded.")
         << "</p>\n";
     out << "<table><thead><tr><th>Counter</th><th class=\"n\">Packets</th></tr></thead><tbody>\n"
         << "<tr><td>captured (all intervals)</td><td class=\"n\">" << grouped(window.packets) << "</td></tr>\n"
         << "<tr><td>dropped by libpcap / interface</td><td class=\"n\">" << grouped(window.dropped) << "</td></tr>\n"
-        << "<tr><td>over the session memory cap</td><td class=\"n\">" << grouped(window.overflow) << "</td></tr>\n";
-    for (const auto& [name, count] : window.outcomes)
-        out << "<tr><td>decode: " << html(name) << "</td><td class=\"n\">" << grouped(count) << "</td></tr>\n";
+        << "<tr><td>over the session memory cap</td><td class=\"n\">" << grouped(window.overflow) << "</td></tr>\n"
+        << "<tr><td>decode errors (truncated, bad IP header, unsupported link)</td><td class=\"n\">"
+        << grouped(window.decode_errors) << "</td></tr>\n";
+    for (const auto& [name, count] : last_file.outcomes)
+        out << "<tr><td>last interval, decode: " << html(name) << "</td><td class=\"n\">" << grouped(count) << "</td></tr>\n";
     out << "</tbody></table>\n</div>\n";
 
     write_top_fives(out, catalog, span, notes);
@@ -340,7 +362,7 @@ int run() {
     out << "<h2>Largest sessions of the last interval</h2>\n";
     out << "<div class=\"scroll\"><table id=\"biggest\"><thead><tr><th>Side A</th><th>Side B</th><th>Proto</th><th class=\"n\">Port A</th>"
            "<th class=\"n\">Port B</th><th class=\"n\">Bytes</th></tr></thead><tbody>\n";
-    for (const auto& b : biggest) {
+    for (const auto& b : last_file.biggest) {
         const std::string a = b.a.to_string(), bb = b.b.to_string();
         out << "<tr><td><a href=\"" << search_href(span->last_start_us, last_end, a) << "\">" << html(a)
             << "</a></td><td><a href=\"" << search_href(span->last_start_us, last_end, bb) << "\">" << html(bb)

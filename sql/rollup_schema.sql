@@ -171,10 +171,3 @@ CREATE TABLE service_client (
     packets   INTEGER NOT NULL,
     PRIMARY KEY (client, proto, port)
 ) WITHOUT ROWID;
-
--- Top-N reads walk these in order of bytes.
-CREATE INDEX pair_by_ip_b ON pair (ip_b);
-CREATE INDEX pair_by_bytes ON pair (bytes_ab + bytes_ba DESC) WHERE class_a = 'L' AND class_b = 'R';
-CREATE INDEX host_by_bytes ON host (class, bytes_in + bytes_out DESC);
-CREATE INDEX scanner_by_targets ON scanner (outgoing, targets DESC);
-CREATE INDEX service_peer_by_client ON service_peer (client, proto, port);

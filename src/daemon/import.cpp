@@ -86,7 +86,7 @@ int run_import(const RunContext& context) {
     auto run = std::make_shared<RunInfo>(RunInfo{cfg.sensor, join_paths(cfg.read_files), kVersionText});
     auto networks = std::make_shared<const LocalNetworks>(cfg.networks);
     // Offline, the writer may hold the reader back: a file can wait, no packet is lost.
-    IntervalWriter writer({cfg.data_dir, std::chrono::seconds(cfg.retry_s), 2, false, cfg.rollup_labels}, log);
+    IntervalWriter writer({cfg.data_dir, std::chrono::seconds(cfg.retry_s), 2, false, cfg.rollup_labels, true}, log);
     Collector collector({cfg.interval_s, cfg.carry_window_s}, budget, run, networks,
                         [&](std::unique_ptr<IntervalData> iv) { writer.submit(std::move(iv)); });
     Progress progress(!cfg.quiet, log);

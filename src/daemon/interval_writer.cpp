@@ -36,6 +36,7 @@ std::size_t IntervalWriter::stop(std::chrono::seconds patience) {
     }
     wake_.notify_one();
     if (thread_.joinable()) thread_.join();
+    if (rollups_) update_deferred_rollups();  // the writer thread is gone: this thread owns rollups_ now
     std::lock_guard lock(mutex_);
     const std::size_t lost = queue_.size();
     if (lost > 0)
@@ -77,14 +78,19 @@ std::string IntervalWriter::write_one(const IntervalData& interval) {
                           std::to_string(interval.overflow_packets) + " packets (" +
                           std::to_string(interval.overflow_bytes) +
                           " bytes) of new sessions are counted only as overflow in this interval");
-        if (rollups_) merge_rollup(path);
+        if (rollups_) merge_rollup(path, interval);
         return {};
     } catch (const std::exception& e) {
         return e.what();
     }
 }
 
-void IntervalWriter::merge_rollup(const std::filesystem::path& path) {
+void IntervalWriter::merge_rollup(const std::filesystem::path& path, const IntervalData& interval) {
+    if (options_.defer_rollups) {
+        const report::LocalDay day = report::local_day_of(interval.start_s * 1'000'000);
+        deferred_days_.emplace(day.name, day);
+        return;
+    }
     try {
         const auto started = std::chrono::steady_clock::now();
         const auto outcome = rollups_->merge(path);
@@ -103,6 +109,24 @@ void IntervalWriter::merge_rollup(const std::filesystem::path& path) {
                         " (the interval file is written; the next interval or 'ipaudit rollup' completes the rollup)");
         }
     }
+}
+
+void IntervalWriter::update_deferred_rollups() {
+    for (const auto& [name, day] : deferred_days_) {
+        try {
+            const auto started = std::chrono::steady_clock::now();
+            const auto result = rollups_->update(day);
+            for (const std::string& note : result.notes) log_->warning("daily rollup " + name + ": " + note);
+            const auto ms =
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+            if (options_.log_each_write)  // an import's summary line stands for these
+                log_->info("daily rollup " + name + ": " + (result.rebuilt ? "built from " : "merged ") +
+                           std::to_string(result.merged) + " interval file(s) in " + std::to_string(ms.count()) + " ms");
+        } catch (const std::exception& e) {
+            log_->error(std::string("daily rollup not updated: ") + e.what() + " ('ipaudit rollup' can complete it)");
+        }
+    }
+    deferred_days_.clear();
 }
 
 void IntervalWriter::run() {

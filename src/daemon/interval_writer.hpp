@@ -7,6 +7,7 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,6 +33,9 @@ public:
         bool log_each_write = true;
         // Merge each interval written into its day's rollup, with these port labels.
         std::optional<report::PortLabels> rollup_labels;
+        // Offline import: bring the rollups of the days written up to date once, at stop(), in
+        // bulk, instead of merging file by file.
+        bool defer_rollups = false;
     };
 
     IntervalWriter(Options options, Log& log);
@@ -65,7 +69,8 @@ private:
     std::string write_one(const IntervalData& interval);
     // Merges a written file into its day's rollup; a failure is logged (once until it works
     // again) and left to the next merge or `ipaudit rollup`: the interval file is safe.
-    void merge_rollup(const std::filesystem::path& path);
+    void merge_rollup(const std::filesystem::path& path, const IntervalData& interval);
+    void update_deferred_rollups();
 
     Options options_;
     // Offline imports replace files of earlier runs (re-import is idempotent); live capture
@@ -73,6 +78,7 @@ private:
     store::IntervalStore store_;
     std::optional<report::RollupWriter> rollups_;  // only the writer thread uses it
     std::string rollup_error_;                     // the last rollup failure logged
+    std::map<std::string, report::LocalDay> deferred_days_;  // defer_rollups: the days written
     Log* log_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;

@@ -93,7 +93,7 @@ int run_live(const RunContext& context) {
 
     MemoryBudget budget(cfg.max_memory);
     auto run = std::make_shared<RunInfo>(RunInfo{cfg.sensor, join(cfg.interfaces), kVersionText});
-    IntervalWriter writer({cfg.data_dir, std::chrono::seconds(cfg.retry_s), 0, true, cfg.rollup_labels}, log);
+    IntervalWriter writer({cfg.data_dir, std::chrono::seconds(cfg.retry_s), 0, true, cfg.rollup_labels, false}, log);
     Collector collector({cfg.interval_s, cfg.carry_window_s}, budget, run,
                         std::make_shared<const LocalNetworks>(cfg.networks),
                         [&](std::unique_ptr<IntervalData> iv) { writer.submit(std::move(iv)); });

@@ -7,6 +7,14 @@
 // is in the period when last_us >= from and first_us < to (as in the search and the other
 // reports); a session seen in two interval files counts in both (its bytes are split between
 // them, so byte and packet totals are exact). Unreadable files become notes, never errors.
+//
+// A period over more than one local day reads the whole days that have a usable daily rollup
+// (plan_period, with the labels' fingerprint) from it instead: totals by the host's class in
+// the host table, one day row and one timeline point per day (in place of one per interval),
+// peers from the pair table (distinct peers exact: the union over days), first/last seen.
+// Services there come from service_peer: only the ports ports.conf watches, only sessions the
+// server answered with one side local, and without packets split in/out (a note says so).
+// The other days, and every period of one day or less, read the sessions as above.
 #pragma once
 
 #include <cstdint>
@@ -66,7 +74,8 @@ struct HostDayRow {
 using HostWeekRow = HostDayRow;
 
 // One interval file (files with the same coverage start merged), for the timeline chart.
-// Every file of the period has a point, zero when the host was silent.
+// Every file of the period has a point, zero when the host was silent; a day read from its
+// rollup has one point (start: the day's local midnight) in place of its files'.
 struct HostIntervalPoint {
     std::int64_t start_us = 0;  // coverage start
     HostTraffic traffic;

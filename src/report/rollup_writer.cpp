@@ -22,19 +22,27 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::int64_t kMicros = 1'000'000;
+// From this many files missing from a rollup on, update() rebuilds the day in bulk.
+constexpr std::ptrdiff_t kBulkThreshold = 4;
 
 // The interval row in short: a file replaced by another import differs in one of these.
 std::string fingerprint_of(sqlite::Database& iv) {
     sqlite::Statement st(iv,
                          "SELECT start_time, end_time, covered_from_us, covered_to_us, packets, wire_bytes, sessions,"
-                         " coalesce(first_packet_us, -1), coalesce(last_packet_us, -1), ip_bytes FROM interval");
+                         " coalesce(first_packet_us, -1), coalesce(last_packet_us, -1), ip_bytes,"
+                         " local_networks, other_networks FROM interval");
     if (!st.step()) throw store::NotAnIntervalFile(iv.path().string() + ": no interval row");
     std::string out;
     for (int i = 0; i < 10; ++i) out += (i ? ":" : "") + std::to_string(st.column_int(i));
-    return out;
+    // Other networks classify the same packets differently (a re-import with another -l).
+    const std::string nets = std::string(st.column_text(10)) + "|" + std::string(st.column_text(11));
+    std::uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char c : nets) h = (h ^ c) * 1099511628211ULL;
+    return out + ":" + std::to_string(h);
 }
 
-// Creates an empty rollup at `path` (schema, the rollup row), synced.
+// Creates an empty rollup at `path` (tables and the rollup row; the indexes come after the bulk
+// load, see finish_bulk), synced.
 void create_rollup_file(const fs::path& path, const LocalDay& day, const std::string& labels) {
     sqlite::Database db(path, sqlite::Database::Mode::kCreate);
     // Small pages: a merge upserts rows at random keys, and the journal holds a copy of every
@@ -74,13 +82,19 @@ FROM iv.interval,
      FROM iv.session) AS d;
 )sql";
 
+// An interval file's sessions per host pair (the columns of table pair). Classes are the
+// greatest seen ('R' over 'O' over 'L') here and in every merge, so that the incremental and
+// bulk paths agree when a host's class changed during the day.
+const char* const kFilePairs =
+    "SELECT ip_a, ip_b, max(class_a) AS class_a, max(class_b) AS class_b, sum(bytes_ab) AS bytes_ab,"
+    " sum(bytes_ba) AS bytes_ba, sum(packets_ab) AS packets_ab, sum(packets_ba) AS packets_ba, count(*) AS sessions,"
+    " max(bytes_ab + bytes_ba) AS largest, min(first_us) AS first_us, max(last_us) AS last_us"
+    " FROM iv.session GROUP BY ip_a, ip_b";
+
 const char* const kMergePairsAndHosts = R"sql(
 CREATE TEMP TABLE p AS
-SELECT ip_a, ip_b, max(class_a) AS class_a, max(class_b) AS class_b, sum(bytes_ab) AS bytes_ab,
-    sum(bytes_ba) AS bytes_ba, sum(packets_ab) AS packets_ab, sum(packets_ba) AS packets_ba, count(*) AS sessions,
-    max(bytes_ab + bytes_ba) AS largest, min(first_us) AS first_us, max(last_us) AS last_us,
-    NOT EXISTS (SELECT 1 FROM main.pair m WHERE m.ip_a = s.ip_a AND m.ip_b = s.ip_b) AS new
-FROM iv.session AS s GROUP BY ip_a, ip_b;
+SELECT f.*, NOT EXISTS (SELECT 1 FROM main.pair m WHERE m.ip_a = f.ip_a AND m.ip_b = f.ip_b) AS new
+FROM (@FILE_PAIRS@) AS f;
 
 INSERT INTO host (ip, class, bytes_in, bytes_out, packets_in, packets_out, sessions, peers)
 SELECT ip, max(class), sum(bin), sum(bout), sum(pin), sum(pout), sum(sessions), sum(new) FROM (
@@ -89,7 +103,7 @@ SELECT ip, max(class), sum(bin), sum(bout), sum(pin), sum(pout), sum(sessions), 
     UNION ALL
     SELECT ip_b, class_b, bytes_ab, bytes_ba, packets_ab, packets_ba, sessions, new FROM temp.p WHERE ip_b <> ip_a)
 WHERE true GROUP BY ip
-ON CONFLICT (ip) DO UPDATE SET class = excluded.class, bytes_in = bytes_in + excluded.bytes_in,
+ON CONFLICT (ip) DO UPDATE SET class = max(class, excluded.class), bytes_in = bytes_in + excluded.bytes_in,
     bytes_out = bytes_out + excluded.bytes_out, packets_in = packets_in + excluded.packets_in,
     packets_out = packets_out + excluded.packets_out, sessions = sessions + excluded.sessions,
     peers = peers + excluded.peers;
@@ -98,7 +112,7 @@ INSERT INTO pair (ip_a, ip_b, class_a, class_b, bytes_ab, bytes_ba, packets_ab, 
     first_us, last_us)
 SELECT ip_a, ip_b, class_a, class_b, bytes_ab, bytes_ba, packets_ab, packets_ba, sessions, largest, first_us, last_us
 FROM temp.p WHERE true
-ON CONFLICT (ip_a, ip_b) DO UPDATE SET class_a = excluded.class_a, class_b = excluded.class_b,
+ON CONFLICT (ip_a, ip_b) DO UPDATE SET class_a = max(class_a, excluded.class_a), class_b = max(class_b, excluded.class_b),
     bytes_ab = bytes_ab + excluded.bytes_ab, bytes_ba = bytes_ba + excluded.bytes_ba,
     packets_ab = packets_ab + excluded.packets_ab, packets_ba = packets_ba + excluded.packets_ba,
     sessions = sessions + excluded.sessions, largest = max(largest, excluded.largest),
@@ -106,6 +120,13 @@ ON CONFLICT (ip_a, ip_b) DO UPDATE SET class_a = excluded.class_a, class_b = exc
 
 DROP TABLE temp.p;
 )sql";
+
+std::string merge_pairs_and_hosts_sql() {
+    std::string sql = kMergePairsAndHosts;
+    const std::string placeholder = "@FILE_PAIRS@";
+    sql.replace(sql.find(placeholder), placeholder.size(), kFilePairs);
+    return sql;
+}
 
 // Traffic groups as traffic_report forms them: responder and initiator port when labelled.
 std::string merge_traffic_sql() {
@@ -125,51 +146,82 @@ std::string merge_traffic_sql() {
            " packets = packets + excluded.packets, sessions = sessions + excluded.sessions;";
 }
 
-std::string merge_scanners_sql() {
-    const auto scanner = [](const std::string& col) { return client_column(col); };  // the first talker
+// The probes of an interval file (the scanner is the first talker), one row per session.
+std::string file_probe_rows() {
+    const auto scanner = [](const std::string& col) { return client_column(col); };
     const auto target = [](const std::string& col) { return server_column(col); };
-    return "CREATE TEMP TABLE probe AS SELECT " + scanner("ip") + " AS scanner, " + target("ip") +
-           " AS target, proto, " + target("port") + " AS port, " + scanner("port") + " AS sport, " +
-           scanner("class") + " = 'L' AS outgoing, " + server_sent("packets") +
-           " > 0 AS rejected, first_us, last_us FROM iv.session WHERE " + scanner_probe_condition() +
+    return "SELECT " + scanner("ip") + " AS scanner, " + target("ip") + " AS target, proto, " + target("port") +
+           " AS port, " + scanner("port") + " AS sport, " + scanner("class") + " = 'L' AS outgoing, " +
+           server_sent("packets") + " > 0 AS rejected, first_us, last_us FROM iv.session WHERE " +
+           scanner_probe_condition();
+}
+
+// Per target (the columns of table scan_target), from probe rows in `from`.
+std::string probe_groups(const std::string& from) {
+    return "SELECT scanner, target, proto, port, max(outgoing) AS outgoing, min(rejected) AS rejected, count(*) AS probes,"
+           " min(first_us) AS first_us, max(last_us) AS last_us FROM (" + from + ") GROUP BY scanner, target, proto, port";
+}
+
+// Per scanner (the columns of table scanner), from scan_target rows that match `where`.
+std::string scanner_summary(const std::string& where) {
+    return "SELECT scanner, max(outgoing), count(*), sum(rejected), count(DISTINCT target),"
+           " count(DISTINCT proto * 65536 + port), sum(probes), min(first_us), max(last_us) FROM scan_target WHERE " +
+           where + " GROUP BY scanner";
+}
+
+std::string merge_scanners_sql() {
+    return "CREATE TEMP TABLE probe AS " + file_probe_rows() +
            ";\n"
-           "INSERT INTO scan_target (scanner, target, proto, port, outgoing, rejected, probes, first_us, last_us)"
-           " SELECT scanner, target, proto, port, max(outgoing), min(rejected), count(*), min(first_us), max(last_us)"
-           " FROM temp.probe WHERE true GROUP BY scanner, target, proto, port"
-           " ON CONFLICT (scanner, target, proto, port) DO UPDATE SET outgoing = excluded.outgoing,"
+           "INSERT INTO scan_target (scanner, target, proto, port, outgoing, rejected, probes, first_us, last_us) " +
+           probe_groups("SELECT * FROM temp.probe") +
+           " ON CONFLICT (scanner, target, proto, port) DO UPDATE SET outgoing = max(outgoing, excluded.outgoing),"
            " rejected = rejected AND excluded.rejected, probes = probes + excluded.probes,"
            " first_us = min(first_us, excluded.first_us), last_us = max(last_us, excluded.last_us);\n"
            "INSERT OR IGNORE INTO scan_source (scanner, source_port, target)"
            " SELECT DISTINCT scanner, sport, target FROM temp.probe;\n"
-           "INSERT OR REPLACE INTO scanner (ip, outgoing, targets, rejected, hosts, ports, probes, first_us, last_us)"
-           " SELECT scanner, max(outgoing), count(*), sum(rejected), count(DISTINCT target),"
-           " count(DISTINCT proto * 65536 + port), sum(probes), min(first_us), max(last_us) FROM scan_target"
-           " WHERE scanner IN (SELECT scanner FROM temp.probe) GROUP BY scanner;\n"
+           "INSERT OR REPLACE INTO scanner (ip, outgoing, targets, rejected, hosts, ports, probes, first_us, last_us) " +
+           scanner_summary("scanner IN (SELECT scanner FROM temp.probe)") +
+           ";\n"
            "DROP TABLE temp.probe;";
 }
 
-std::string merge_servers_sql() {
-    return "CREATE TEMP TABLE answered AS SELECT s AS server, proto, sport AS port, c AS client, max(sc) AS sc,"
-           " max(cc) AS cc, count(*) AS sessions, sum(bin) AS bytes_in, sum(bout) AS bytes_out, sum(pk) AS packets"
+// Who answered whom on a watched port in an interval file (the columns of table service_peer).
+std::string file_answered_groups() {
+    return "SELECT s AS server, proto, sport AS port, c AS client, max(sc) AS server_class, max(cc) AS client_class,"
+           " count(*) AS sessions, sum(bin) AS bytes_in, sum(bout) AS bytes_out, sum(pk) AS packets"
            " FROM (SELECT " + server_column("ip") + " AS s, " + client_column("ip") + " AS c, proto, " +
            server_column("port") + " AS sport, " + client_sent("bytes") + " AS bin, " + server_sent("bytes") +
            " AS bout, " + server_column("class") + " AS sc, " + client_column("class") +
            " AS cc, packets_ab + packets_ba AS pk FROM iv.session WHERE " + server_answered_condition() +
-           ") WHERE (proto, sport) IN (SELECT proto, port FROM temp.watched) GROUP BY s, proto, sport, c;\n"
+           ") WHERE (proto, sport) IN (SELECT proto, port FROM temp.watched) GROUP BY s, proto, sport, c";
+}
+
+// Per local server and service (table service_server), per local client and service
+// (service_client), from the service_peer rows that match `where`.
+std::string service_server_summary(const std::string& where) {
+    return "SELECT server, proto, port, count(*), sum(sessions), sum(bytes_in), sum(bytes_out), sum(packets)"
+           " FROM service_peer WHERE server_class = 'L' AND " + where + " GROUP BY server, proto, port";
+}
+std::string service_client_summary(const std::string& where) {
+    return "SELECT client, proto, port, count(*), sum(sessions), sum(bytes_out), sum(bytes_in), sum(packets)"
+           " FROM service_peer WHERE client_class = 'L' AND " + where + " GROUP BY client, proto, port";
+}
+
+std::string merge_servers_sql() {
+    return "CREATE TEMP TABLE answered AS " + file_answered_groups() +
+           ";\n"
            "INSERT INTO service_peer (server, proto, port, client, server_class, client_class, sessions, bytes_in,"
-           " bytes_out, packets) SELECT server, proto, port, client, sc, cc, sessions, bytes_in, bytes_out, packets"
-           " FROM temp.answered WHERE true ON CONFLICT (server, proto, port, client) DO UPDATE SET"
-           " server_class = excluded.server_class, client_class = excluded.client_class,"
+           " bytes_out, packets) SELECT * FROM temp.answered WHERE true ON CONFLICT (server, proto, port, client)"
+           " DO UPDATE SET server_class = max(server_class, excluded.server_class),"
+           " client_class = max(client_class, excluded.client_class),"
            " sessions = sessions + excluded.sessions, bytes_in = bytes_in + excluded.bytes_in,"
            " bytes_out = bytes_out + excluded.bytes_out, packets = packets + excluded.packets;\n"
-           "INSERT OR REPLACE INTO service_server (server, proto, port, clients, sessions, bytes_in, bytes_out, packets)"
-           " SELECT server, proto, port, count(*), sum(sessions), sum(bytes_in), sum(bytes_out), sum(packets)"
-           " FROM service_peer WHERE server_class = 'L' AND (server, proto, port) IN"
-           " (SELECT server, proto, port FROM temp.answered WHERE sc = 'L') GROUP BY server, proto, port;\n"
-           "INSERT OR REPLACE INTO service_client (client, proto, port, servers, sessions, bytes_in, bytes_out, packets)"
-           " SELECT client, proto, port, count(*), sum(sessions), sum(bytes_out), sum(bytes_in), sum(packets)"
-           " FROM service_peer WHERE client_class = 'L' AND (client, proto, port) IN"
-           " (SELECT client, proto, port FROM temp.answered WHERE cc = 'L') GROUP BY client, proto, port;\n"
+           "INSERT OR REPLACE INTO service_server (server, proto, port, clients, sessions, bytes_in, bytes_out, packets) " +
+           service_server_summary("(server, proto, port) IN (SELECT server, proto, port FROM temp.answered)") +
+           ";\n"
+           "INSERT OR REPLACE INTO service_client (client, proto, port, servers, sessions, bytes_in, bytes_out, packets) " +
+           service_client_summary("(client, proto, port) IN (SELECT client, proto, port FROM temp.answered)") +
+           ";\n"
            "DROP TABLE temp.answered;";
 }
 
@@ -250,32 +302,34 @@ IntervalIdentity identify(const fs::path& data_dir, const fs::path& file) {
 }
 
 // The merge proper: `db` is the day's rollup, open read-write.
-void merge_into(sqlite::Database& db, const fs::path& data_dir, const IntervalIdentity& id, const PortLabels& labels) {
-    {
+// Attaches an interval file read-only as "iv" for the life of the object: the merge must never
+// lock an interval file against its readers.
+class AttachedInterval {
+public:
+    AttachedInterval(sqlite::Database& db, const fs::path& path) : db_(db) {
         sqlite::Statement attach(db, "ATTACH DATABASE ?1 AS iv");
-        // Read-only: the merge must never lock the interval file against its readers.
-        attach.bind(1, std::string_view(sqlite::read_only_uri(data_dir / id.relative)));
+        attach.bind(1, std::string_view(sqlite::read_only_uri(path)));
         attach.run();
     }
-    struct Detach {
-        sqlite::Database& db;
-        ~Detach() {
-            try {
-                db.exec("DETACH DATABASE iv");
-            } catch (const sqlite::Error&) {
-            }
+    AttachedInterval(const AttachedInterval&) = delete;
+    AttachedInterval& operator=(const AttachedInterval&) = delete;
+    ~AttachedInterval() {
+        try {
+            db_.exec("DETACH DATABASE iv");
+        } catch (const sqlite::Error&) {
         }
-    } detach{db};
-    load_label_tables(db, labels);
+    }
+
+private:
+    sqlite::Database& db_;
+};
+
+// Runs `body` in one transaction (BEGIN IMMEDIATE: concurrent mergers queue on the lock).
+template <typename Body>
+void in_transaction(sqlite::Database& db, Body body) {
     db.exec("BEGIN IMMEDIATE");
     try {
-        sqlite::Statement interval(db, kMergeInterval);
-        interval.bind(1, std::string_view(id.relative.generic_string())).bind(2, std::string_view(id.fingerprint));
-        interval.run();
-        db.exec(kMergePairsAndHosts);
-        db.exec(merge_traffic_sql());
-        db.exec(merge_scanners_sql());
-        db.exec(merge_servers_sql());
+        body();
         db.exec("COMMIT");
     } catch (...) {
         try {
@@ -283,6 +337,97 @@ void merge_into(sqlite::Database& db, const fs::path& data_dir, const IntervalId
         } catch (const sqlite::Error&) {
         }
         throw;
+    }
+}
+
+void insert_interval_row(sqlite::Database& db, const IntervalIdentity& id) {
+    sqlite::Statement interval(db, kMergeInterval);
+    interval.bind(1, std::string_view(id.relative.generic_string())).bind(2, std::string_view(id.fingerprint));
+    interval.run();
+}
+
+// Whether the rollup holds the file already (checked again inside the merge's transaction:
+// the daemon and `ipaudit rollup` may both be merging).
+bool holds(sqlite::Database& db, const IntervalIdentity& id) {
+    sqlite::Statement st(db, "SELECT 1 FROM interval WHERE file = ?1");
+    st.bind(1, std::string_view(id.relative.generic_string()));
+    return st.step();
+}
+
+// The incremental merge: upserts into the rollup's tables. Returns false when another process
+// merged the file first.
+bool merge_into(sqlite::Database& db, const fs::path& data_dir, const IntervalIdentity& id, const PortLabels& labels) {
+    const AttachedInterval attached(db, data_dir / id.relative);
+    load_label_tables(db, labels);
+    bool merged = false;
+    in_transaction(db, [&] {
+        if (holds(db, id)) return;
+        insert_interval_row(db, id);
+        db.exec(merge_pairs_and_hosts_sql());
+        db.exec(merge_traffic_sql());
+        db.exec(merge_scanners_sql());
+        db.exec(merge_servers_sql());
+        merged = true;
+    });
+    return merged;
+}
+
+// The bulk build (rebuild): each file's groups are appended to staging tables in the attached
+// database "st"; finish_bulk then groups them once, in key order, into empty tables, which is
+// far cheaper than upserting each file into ever larger B-trees.
+const char* const kStageTables = R"sql(
+CREATE TABLE st.pair AS SELECT * FROM main.pair WHERE 0;
+CREATE TABLE st.probe AS SELECT * FROM main.scan_target WHERE 0;
+CREATE TABLE st.source AS SELECT * FROM main.scan_source WHERE 0;
+CREATE TABLE st.answered AS SELECT * FROM main.service_peer WHERE 0;
+)sql";
+
+void stage_file(sqlite::Database& db, const fs::path& data_dir, const IntervalIdentity& id) {
+    const AttachedInterval attached(db, data_dir / id.relative);
+    in_transaction(db, [&] {
+        insert_interval_row(db, id);
+        db.exec(std::string("INSERT INTO st.pair ") + kFilePairs + ";");
+        db.exec(merge_traffic_sql());
+        db.exec("INSERT INTO st.probe " + probe_groups(file_probe_rows()) + ";");
+        db.exec("INSERT INTO st.source SELECT DISTINCT scanner, sport, target FROM (" + file_probe_rows() + ");");
+        db.exec("INSERT INTO st.answered " + file_answered_groups() + ";");
+    });
+}
+
+const char* const kFinishBulk = R"sql(
+INSERT INTO pair SELECT ip_a, ip_b, max(class_a), max(class_b), sum(bytes_ab), sum(bytes_ba), sum(packets_ab),
+    sum(packets_ba), sum(sessions), max(largest), min(first_us), max(last_us) FROM st.pair GROUP BY ip_a, ip_b;
+INSERT INTO host SELECT ip, max(class), sum(bin), sum(bout), sum(pin), sum(pout), sum(sessions), count(*) FROM (
+    SELECT ip_a AS ip, class_a AS class, bytes_ba AS bin, bytes_ab AS bout, packets_ba AS pin, packets_ab AS pout, sessions
+    FROM pair
+    UNION ALL
+    SELECT ip_b, class_b, bytes_ab, bytes_ba, packets_ab, packets_ba, sessions FROM pair WHERE ip_b <> ip_a)
+GROUP BY ip;
+INSERT INTO scan_target SELECT scanner, target, proto, port, max(outgoing), min(rejected), sum(probes), min(first_us),
+    max(last_us) FROM st.probe GROUP BY scanner, target, proto, port;
+INSERT INTO scan_source SELECT DISTINCT scanner, source_port, target FROM st.source ORDER BY 1, 2, 3;
+INSERT INTO service_peer SELECT server, proto, port, client, max(server_class), max(client_class), sum(sessions),
+    sum(bytes_in), sum(bytes_out), sum(packets) FROM st.answered GROUP BY server, proto, port, client;
+)sql";
+
+void finish_bulk(sqlite::Database& db) {
+    in_transaction(db, [&] {
+        db.exec(kFinishBulk);
+        db.exec("INSERT INTO scanner " + scanner_summary("1") + ";");
+        db.exec("INSERT INTO service_server " + service_server_summary("1") + ";");
+        db.exec("INSERT INTO service_client " + service_client_summary("1") + ";");
+        db.exec(store::kRollupIndexesSql);
+    });
+}
+
+// Whether an interval file fails SQLite's quick check (damaged pages behind a readable header).
+bool interval_file_damaged(const fs::path& path) {
+    try {
+        sqlite::Database db = store::open_interval_file(path);
+        sqlite::Statement st(db, "PRAGMA quick_check");
+        return !st.step() || st.column_text(0) != "ok";
+    } catch (const std::exception&) {
+        return true;
     }
 }
 
@@ -299,7 +444,11 @@ std::map<std::string, std::string> merged_files(sqlite::Database& db) {
 std::vector<fs::path> day_interval_files(const fs::path& data_dir, const LocalDay& day, std::vector<std::string>& notes) {
     const IntervalCatalog catalog(data_dir);
     std::vector<fs::path> out;
-    for (const IntervalFile& f : catalog.files(Period{day.from_us, day.to_us}, notes)) {
+    // A file belongs to the day of its nominal start, but its packets may all fall after
+    // midnight (an interval that straddles it: a zone like UTC+05:45, or a long --interval):
+    // look a day either side and keep the files that start in the day.
+    constexpr std::int64_t kDayUs = 86'400'000'000LL;
+    for (const IntervalFile& f : catalog.files(Period{day.from_us - kDayUs, day.to_us + kDayUs}, notes)) {
         const std::int64_t start_us = f.info.start_time * kMicros;
         if (start_us < day.from_us || start_us >= day.to_us) continue;
         out.push_back(f.path.lexically_normal().lexically_relative(data_dir.lexically_normal()));
@@ -333,27 +482,44 @@ RollupWriter::DayResult RollupWriter::rebuild(const LocalDay& day) {
         fs::create_directories(dir);
         const std::string prefix = "." + path.filename().string() + ".tmp-";
         store::remove_dead_writers_temp_files(dir, prefix);
+        store::remove_dead_writers_temp_files(dir, prefix + "stage-");
         if (files.empty()) {
             fs::remove(path, ec);
             return result;
         }
         const fs::path temp = dir / (prefix + std::to_string(::getpid()));
+        const fs::path stage = dir / (prefix + "stage-" + std::to_string(::getpid()));
         fs::remove(temp, ec);
+        fs::remove(stage, ec);
         try {
             create_rollup_file(temp, day, labels_fingerprint_);
             sqlite::Database db(temp, sqlite::Database::Mode::kCreate);
-            // Nobody else sees the temporary file: no journal needed until it is renamed.
-            db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;");
+            // Nobody else sees these files until the rename: no disk journal, no fsync until
+            // the end. The journal in memory still lets a file that fails half way roll back.
+            db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;");
+            {
+                sqlite::Statement attach(db, "ATTACH DATABASE ?1 AS st");
+                attach.bind(1, std::string_view(stage.string()));
+                attach.run();
+            }
+            db.exec("PRAGMA st.journal_mode = MEMORY; PRAGMA st.synchronous = OFF;");
+            db.exec(kStageTables);
+            load_label_tables(db, labels_);
             for (const fs::path& rel : files) {
                 try {
                     const IntervalIdentity id = identify(data_dir_, data_dir_ / rel);
                     if (id.empty) continue;
-                    merge_into(db, data_dir_, id, labels_);
+                    stage_file(db, data_dir_, id);
                     ++result.merged;
                 } catch (const store::NotAnIntervalFile& e) {
                     result.notes.push_back(std::string("skipped ") + e.what());
+                } catch (const sqlite::Error& e) {  // damaged pages in one file: the others still count
+                    result.notes.push_back("skipped " + rel.string() + ": " + e.what());
                 }
             }
+            finish_bulk(db);
+            db.exec("DETACH DATABASE st");
+            fs::remove(stage, ec);
             db.exec("PRAGMA journal_mode = DELETE;");
             db.close();
             store::sync_path(temp, false);
@@ -361,6 +527,7 @@ RollupWriter::DayResult RollupWriter::rebuild(const LocalDay& day) {
             store::sync_path(dir, true);
         } catch (...) {
             fs::remove(temp, ec);
+            fs::remove(stage, ec);
             throw;
         }
     } catch (const sqlite::Error& e) {
@@ -382,6 +549,14 @@ RollupWriter::DayResult RollupWriter::update(const LocalDay& day) {
         auto db = open_for_merge(path, day, labels_fingerprint_);
         if (!db) return rebuild(day);
         const auto held = merged_files(*db);
+        // Many files to add (an import, a day the daemon could not merge): one bulk build is
+        // much cheaper than that many upserts into the day's tables.
+        const auto missing = std::count_if(files.begin(), files.end(),
+                                           [&](const fs::path& rel) { return !held.contains(rel.generic_string()); });
+        if (missing >= kBulkThreshold) {
+            db.reset();
+            return rebuild(day);
+        }
         for (const fs::path& rel : files) {
             const IntervalIdentity id = identify(data_dir_, data_dir_ / rel);
             const auto it = held.find(rel.generic_string());
@@ -394,8 +569,18 @@ RollupWriter::DayResult RollupWriter::update(const LocalDay& day) {
                 return rebuild(day);
             }
             if (id.empty) continue;
-            merge_into(*db, data_dir_, id, labels_);
-            ++result.merged;
+            try {
+                if (merge_into(*db, data_dir_, id, labels_)) {
+                    ++result.merged;
+                } else {
+                    ++result.already;
+                }
+            } catch (const sqlite::Error& e) {
+                // The merge rolled back. A damaged interval file is a note and the rest of the
+                // day still merges; a damaged rollup is rebuilt (below).
+                if (!interval_file_damaged(data_dir_ / rel)) throw;
+                result.notes.push_back("skipped " + rel.string() + ": " + e.what());
+            }
         }
         db->close();
     } catch (const sqlite::Error& e) {
@@ -414,8 +599,12 @@ std::vector<LocalDay> RollupWriter::days_with_intervals() const {
     for (fs::recursive_directory_iterator it(data_dir_ / "intervals", ec), end; !ec && it != end; it.increment(ec)) {
         const auto start = parse_interval_file_name(it->path().filename().string());
         if (!start || it->path().filename().string().starts_with('.')) continue;
+        // The nominal start is at or before the coverage start the name states: the file belongs
+        // to that day or, when its interval straddles midnight, to the day before.
         LocalDay day = local_day_of(*start * kMicros);
+        LocalDay before = local_day_of(day.from_us - 1);
         if (names.insert(day.name).second) out.push_back(std::move(day));
+        if (names.insert(before.name).second) out.push_back(std::move(before));
     }
     std::sort(out.begin(), out.end(), [](const LocalDay& a, const LocalDay& b) { return a.from_us < b.from_us; });
     return out;

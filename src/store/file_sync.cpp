@@ -26,7 +26,10 @@ void remove_dead_writers_temp_files(const fs::path& dir, const std::string& pref
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         const std::string name = entry.path().filename().string();
         if (name.rfind(prefix, 0) != 0) continue;
-        const std::string pid_text = name.substr(prefix.size());
+        std::string pid_text = name.substr(prefix.size());
+        // SQLite's companions of a temporary database go with it.
+        for (const char* suffix : {"-journal", "-wal", "-shm"})
+            if (pid_text.ends_with(suffix)) pid_text.resize(pid_text.size() - std::char_traits<char>::length(suffix));
         if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) continue;
         const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
         if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;

@@ -16,5 +16,6 @@ extern const std::string_view kIntervalIndexesSql;
 inline constexpr int kRollupSchemaVersion = 1;
 inline constexpr std::int32_t kRollupApplicationId = 0x49504152;  // 'IPAR'
 extern const std::string_view kRollupSchemaSql;
+extern const std::string_view kRollupIndexesSql;
 
 }  // namespace ipaudit::store

@@ -173,7 +173,7 @@ TEST(IntervalWriter, OneUnwritableIntervalHoldsBackNoOther) {
     Log log(Log::Sink::kStderr, "test");
     ::testing::internal::CaptureStderr();
     {
-        IntervalWriter writer({dir.path(), std::chrono::seconds(1), 0, false, std::nullopt}, log);
+        IntervalWriter writer({dir.path(), std::chrono::seconds(1), 0, false, std::nullopt, false}, log);
         writer.submit(interval_at(budget, kT));              // 2024-03-09: blocked
         writer.submit(interval_at(budget, kT + 86400));      // 2024-03-10
         writer.submit(interval_at(budget, kT + 2 * 86400));  // 2024-03-11
@@ -205,7 +205,7 @@ TEST(IntervalWriter, LogsEachWriteWhenAsked) {
     Log log(Log::Sink::kStderr, "test");
     ::testing::internal::CaptureStderr();
     {
-        IntervalWriter writer({dir.path(), std::chrono::seconds(1), 0, true, std::nullopt}, log);
+        IntervalWriter writer({dir.path(), std::chrono::seconds(1), 0, true, std::nullopt, false}, log);
         writer.submit(interval_at(budget, kT));
         EXPECT_EQ(writer.stop(std::chrono::seconds(5)), 0u);
     }
