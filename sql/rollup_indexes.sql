@@ -6,3 +6,5 @@ CREATE INDEX pair_by_bytes ON pair (bytes_ab + bytes_ba DESC) WHERE class_a = 'L
 CREATE INDEX host_by_bytes ON host (class, bytes_in + bytes_out DESC);
 CREATE INDEX scanner_by_targets ON scanner (outgoing, targets DESC);
 CREATE INDEX service_peer_by_client ON service_peer (client, proto, port);
+CREATE INDEX service_server_by_bytes ON service_server (port, proto, bytes_in + bytes_out DESC, server);
+CREATE INDEX service_client_by_bytes ON service_client (port, proto, bytes_in + bytes_out DESC, client);

@@ -132,6 +132,58 @@ ScannerRow finish_scanner(const IpAddress& ip, bool outgoing, const ScannerAcc& 
 
 }  // namespace
 
+namespace {
+
+// One rollup day and nothing else: the scanner table has every figure but the port lists, which
+// are read for the rows shown only.
+void scanners_of_one_rollup(RollupDay& r, const ScannerOptions& options, ScannersReport& report) {
+    sqlite::Statement rows(r.db,
+                           "SELECT ip, targets, rejected, hosts, ports, probes, first_us, last_us FROM scanner"
+                           " WHERE outgoing = ?1 AND targets >= ?2 ORDER BY targets DESC, ip LIMIT ?3");
+    sqlite::Statement ports(r.db,
+                            "SELECT proto, port, count(*) FROM scan_target WHERE scanner = ?1 GROUP BY proto, port"
+                            " ORDER BY 3 DESC, port, proto LIMIT ?2");
+    sqlite::Statement sources(r.db,
+                              "SELECT count(*), (SELECT source_port FROM scan_source WHERE scanner = ?1 GROUP BY source_port"
+                              " ORDER BY count(*) DESC, source_port LIMIT 1), (SELECT count(*) FROM scan_source"
+                              " WHERE scanner = ?1 GROUP BY source_port ORDER BY count(*) DESC, source_port LIMIT 1)"
+                              " FROM (SELECT DISTINCT source_port FROM scan_source WHERE scanner = ?1)");
+    for (const bool outgoing : {true, false}) {
+        std::vector<ScannerRow>& out = outgoing ? report.outgoing : report.incoming;
+        rows.reset();
+        rows.bind(1, std::int64_t{outgoing ? 1 : 0}).bind(2, options.min_targets);
+        rows.bind(3, static_cast<std::int64_t>(effective_top(options.top)));
+        while (rows.step()) {
+            ScannerRow row;
+            row.ip = rollup_ip(rows, 0, r);
+            row.outgoing = outgoing;
+            row.targets = rows.column_int(1);
+            row.rejected = rows.column_int(2);
+            row.hosts = rows.column_int(3);
+            row.ports = rows.column_int(4);
+            row.probes = rows.column_int(5);
+            row.first_us = rows.column_int(6);
+            row.last_us = rows.column_int(7);
+            ports.reset();
+            bind_ip(ports, 1, row.ip);
+            ports.bind(2, static_cast<std::int64_t>(options.top_ports));
+            while (ports.step())
+                row.top_ports.push_back({static_cast<int>(ports.column_int(0)), static_cast<int>(ports.column_int(1)),
+                                         ports.column_int(2)});
+            sources.reset();
+            bind_ip(sources, 1, row.ip);
+            if (sources.step()) {
+                row.source_ports = sources.column_int(0);
+                row.top_source_port = static_cast<int>(sources.column_int(1));
+                row.top_source_port_hosts = sources.column_int(2);
+            }
+            out.push_back(std::move(row));
+        }
+    }
+}
+
+}  // namespace
+
 ScannersReport scanners_report(const IntervalCatalog& catalog, const ScannerOptions& options) {
     ScannersReport report;
     PeriodSources sources = plan_period(catalog, options.period, "", report.notes);
@@ -154,6 +206,15 @@ ScannersReport scanners_report(const IntervalCatalog& catalog, const ScannerOpti
                           a_first ? port_a : port_b, st.column_int(8), st.column_int(9));
         }
     });
+    if (sources.rollups.size() == 1 && !sources.has_raw()) {
+        try {
+            scanners_of_one_rollup(sources.rollups.front(), options, report);
+            return report;
+        } catch (const sqlite::Error& e) {
+            report.notes.push_back(std::string("a daily rollup could not be read; the report is incomplete: ") + e.what());
+            return report;
+        }
+    }
     if (!sources.rollups.empty()) {
         try {
             add_rollup_evidence(sources, options.min_targets, outgoing, incoming);

@@ -50,6 +50,32 @@ std::vector<ExpectedServer> parse_expected_servers(std::string_view text) {
     return out;
 }
 
+namespace {
+
+// Runs `fn` on the rows of service_server (host "server", distinct "clients") or service_client
+// of a rollup. With `only_top`, only the first `top` of each watched service by bytes both
+// ways, then address (the order of the report), each read from the index *_by_bytes.
+template <typename Fn>
+void rollup_rows(RollupDay& r, const std::string& host, const std::string& distinct, const std::string& table,
+                 const std::vector<PortLabel>& watched, bool only_top, std::size_t top, Fn fn) {
+    const std::string cols = "SELECT " + host + ", proto, port, " + distinct +
+                             ", sessions, bytes_in, bytes_out, packets FROM " + table;
+    if (!only_top) {
+        sqlite::Statement st(r.db, cols);
+        while (st.step()) fn(st);
+        return;
+    }
+    sqlite::Statement st(r.db, cols + " WHERE port = ?1 AND proto = ?2 ORDER BY bytes_in + bytes_out DESC, " + host +
+                                   " LIMIT ?3");
+    for (const PortLabel& w : watched) {
+        st.reset();
+        st.bind(1, std::int64_t{w.port}).bind(2, std::int64_t{w.proto}).bind(3, static_cast<std::int64_t>(effective_top(top)));
+        while (st.step()) fn(st);
+    }
+}
+
+}  // namespace
+
 ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& labels, const ServerOptions& options) {
     ServersReport report;
     PeriodSources sources = plan_period(catalog, options.period, labels_fingerprint(labels), report.notes);
@@ -133,15 +159,17 @@ ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& l
         row.risk = entry->risk;
         return true;
     };
+    // One rollup day and nothing else: only each service's top rows are needed, and SQLite
+    // picks them (the order of sort_and_cut below: bytes both ways, then the address).
+    const bool single_source = sources.rollups.size() == 1 && !sources.has_raw();
     try {
         for (RollupDay& r : sources.rollups) {
-            sqlite::Statement st(r.db, "SELECT server, proto, port, clients, sessions, bytes_in, bytes_out, packets FROM service_server");
-            while (st.step()) {
+            rollup_rows(r, "server", "clients", "service_server", watched, single_source, options.top, [&](const sqlite::Statement& st) {
                 const int proto = static_cast<int>(st.column_int(1));
                 const int port = static_cast<int>(st.column_int(2));
                 const IpAddress server = rollup_ip(st, 0, r);
                 Acc& acc = servers[{port, proto, server}];
-                if (!describe(acc.row, proto, port)) continue;
+                if (!describe(acc.row, proto, port)) return;
                 acc.row.server = server;
                 acc.rollup_clients += st.column_int(3);
                 ++acc.rollup_days;
@@ -149,14 +177,13 @@ ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& l
                 acc.row.bytes_in += st.column_int(5);
                 acc.row.bytes_out += st.column_int(6);
                 acc.row.packets += st.column_int(7);
-            }
-            sqlite::Statement ct(r.db, "SELECT client, proto, port, servers, sessions, bytes_in, bytes_out, packets FROM service_client");
-            while (ct.step()) {
+            });
+            rollup_rows(r, "client", "servers", "service_client", watched, single_source, options.top, [&](const sqlite::Statement& ct) {
                 const int proto = static_cast<int>(ct.column_int(1));
                 const int port = static_cast<int>(ct.column_int(2));
                 const IpAddress client = rollup_ip(ct, 0, r);
                 ClientAcc& c = clients[{port, proto, client}];
-                if (!describe(c.row, proto, port)) continue;
+                if (!describe(c.row, proto, port)) return;
                 c.row.client = client;
                 c.rollup_servers += ct.column_int(3);
                 ++c.rollup_days;
@@ -164,7 +191,7 @@ ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& l
                 c.row.bytes_in += ct.column_int(5);
                 c.row.bytes_out += ct.column_int(6);
                 c.row.packets += ct.column_int(7);
-            }
+            });
         }
     } catch (const sqlite::Error& e) {
         report.notes.push_back(std::string("a daily rollup could not be read; the report is incomplete: ") + e.what());
