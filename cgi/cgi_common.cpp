@@ -85,19 +85,24 @@ std::optional<std::string> Request::value(const std::string& name) const {
 Config load_config() {
     Config config;
     const char* env = std::getenv("IPAUDIT_CONF");
-    const std::filesystem::path path = (env && *env) ? env : "/etc/ipaudit/ipaudit.conf";
-    std::ifstream in(path);
-    if (!in) return config;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-        const auto eq = line.find('=');
-        if (eq == std::string::npos) continue;
-        if (trim(std::string_view(line).substr(0, eq)) != "data-dir") continue;
-        const std::string value = trim(std::string_view(line).substr(eq + 1));
-        if (!value.empty()) config.data_dir = value;
+    const std::filesystem::path path = (env && *env) ? env : ipaudit::report::kDefaultConfigFile;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return config;
+    try {
+        config.settings = ipaudit::report::load_report_settings(path, ipaudit::report::SettingsMode::kCollect);
+        if (!config.settings.errors.empty()) config.error = config.settings.errors.front();
+    } catch (const ipaudit::report::SettingsError& e) {
+        config.error = e.what();
     }
+    config.data_dir = config.settings.data_dir;
     return config;
+}
+
+void reject_bad_settings(const Config& config) {
+    if (config.error)
+        throw BadRequest(503, "The configuration file has a problem: " + *config.error +
+                                  ". Fix that line (the web server reads the file named by IPAUDIT_CONF, default "
+                                  "/etc/ipaudit/ipaudit.conf).");
 }
 
 std::string html(std::string_view text) {

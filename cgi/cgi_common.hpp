@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "report/report_settings.hpp"
+
 namespace ipaudit::cgi {
 
 // A request the page refuses: shown with the form and the message, HTTP status 4xx.
@@ -42,11 +44,21 @@ private:
 
 struct Config {
     std::filesystem::path data_dir = "/var/lib/ipaudit";
+    report::ReportSettings settings;  // data-dir, ports, min-targets, expected-servers
+    // The first problem of the file, "FILE:LINE: ..." (the other lines still apply); pages that
+    // use the settings show it (reject_bad_settings).
+    std::optional<std::string> error;
 };
 
-// Reads `data-dir` from $IPAUDIT_CONF (default /etc/ipaudit/ipaudit.conf). A missing file
-// leaves the default; other keys are ignored.
+// Reads the reports' settings (report/report_settings.hpp) from $IPAUDIT_CONF (default
+// /etc/ipaudit/ipaudit.conf). A missing file leaves the defaults; ipauditd's keys are skipped.
+// Never throws: a bad line or an unreadable file is Config::error.
 [[nodiscard]] Config load_config();
+
+// Throws BadRequest(503) with Config::error when the file had a problem: for the `own_fields`
+// of ReportPage::parse_or_reject, so the page shows the message (with its form) in the format
+// asked for, never a 500.
+void reject_bad_settings(const Config& config);
 
 // HTML text and attribute escaping (& < > " '); bytes that are not UTF-8 become U+FFFD.
 [[nodiscard]] std::string html(std::string_view text);

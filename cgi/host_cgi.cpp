@@ -1,7 +1,10 @@
 // host.cgi: one IP over a period (DESIGN.md "Reports" -> host): totals in/out, a per-interval
 // SVG chart, per-day totals, peers (each linked to its own host report and to a pre-filled
-// search), services used and offered. Parameters as `ipaudit report host`: ip, from, to, top,
-// format (html, csv, json). A bad ip is a 400 with the form and a clear message.
+// search), services used and offered, and its findings: its rows of the scanners report (with
+// `min-targets` of ipaudit.conf) and of the servers report (flagged unless in
+// `expected-servers`), linked to scanners.cgi and servers.cgi for the same period. Parameters
+// as `ipaudit report host`: ip, from, to, top, format (html, csv, json). A bad ip is a 400 with
+// the form and a clear message; a bad config file a 503 with FILE:LINE.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -56,6 +59,74 @@ void services_table(std::ostream& out, const char* id, const std::vector<rp::Hos
     out << "</tbody></table></div>\n";
 }
 
+std::string period_query(const rp::Period& period) { return html(query(period_params(period))); }
+
+// "Findings": is the host a scanner (either direction), and which watched services it answered.
+void findings_section(std::ostream& out, const rp::HostFindings& f, const std::string& ip, const rp::Period& period,
+                      const rp::PortLabels& labels) {
+    const std::string q = period_query(period);
+    const bool unexpected = f.unexpected_server();
+    out << "<h2>Findings</h2>\n<div class=\"card\" id=\"findings\">\n<p>";
+    if (f.scanner.empty() && !unexpected)
+        out << "<span class=\"tag ok\">nothing flagged</span> ";
+    for (const auto& s : f.scanner)
+        out << "<span class=\"tag flag\">" << (s.row.outgoing ? "outgoing" : "incoming") << " scanner</span> ";
+    if (unexpected) out << "<span class=\"tag flag\">unexpected server</span> ";
+    out << "</p>\n";
+    // Scanner: its rows of the scanners report.
+    if (f.scanner.empty()) {
+        out << "<p id=\"finding-scanner\">Not a scanner in this period: fewer than " << html(grouped(f.min_targets))
+            << " unanswered targets in either direction (<a href=\"scanners.cgi?" << q << "\">scanners report</a>).</p>\n";
+    } else {
+        out << "<p>A scanner in this period: at least " << html(grouped(f.min_targets))
+            << " distinct targets (host, port) that never answered or only rejected (<a href=\"scanners.cgi?" << q
+            << "\">scanners report</a>).</p>\n<div class=\"scroll\"><table id=\"finding-scanner\"><thead><tr>"
+               "<th>Direction</th><th class=\"n\">Unanswered targets</th><th class=\"n\">of which rejected</th>"
+               "<th class=\"n\">Hosts</th><th class=\"n\">Ports</th><th class=\"n\">Probes</th><th>Top source port</th>"
+               "<th>Top target ports</th><th>First</th><th>Last</th><th></th></tr></thead><tbody>\n";
+        for (const auto& [r, label] : f.scanner) {
+            const bool worm = r.top_source_port_hosts >= 20 && r.top_source_port_hosts * 2 >= r.hosts;
+            std::string ports;
+            for (const auto& tp : r.top_ports)
+                ports += port_html(tp.proto, tp.port, labels) + " <span class=\"muted\">×" + html(grouped(tp.targets)) +
+                         "</span> ";
+            out << "<tr class=\"flag\"><td>" << (r.outgoing ? "outgoing (local scanner)" : "incoming (remote scanner)")
+                << "</td>" << count_cell(r.targets) << count_cell(r.rejected) << count_cell(r.hosts) << count_cell(r.ports)
+                << count_cell(r.probes) << "<td>" << r.top_source_port << " <span class=\"muted\">→ "
+                << html(grouped(r.top_source_port_hosts)) << " hosts</span>"
+                << (worm ? " <span class=\"tag flag\" title=\"one source port to many hosts\">worm-like</span>" : "")
+                << "</td><td>" << ports << "</td><td>" << html(minute_text(r.first_us)) << "</td><td>"
+                << html(minute_text(r.last_us)) << "</td><td>"
+                << search_link(period, {{"ip", ip}, {"first_talker", r.outgoing ? "local" : "remote"}}) << "</td></tr>\n";
+        }
+        out << "</tbody></table></div>\n";
+    }
+    // Server: its rows of the servers report.
+    if (f.servers.empty()) {
+        out << "<p id=\"finding-servers\">Answered no watched service (the service and risk ports of ports.conf) as a "
+               "local server in this period (<a href=\"servers.cgi?"
+            << q << "\">servers report</a>).</p>\n";
+    } else {
+        out << "<p>Answered as a server on watched services (<a href=\"servers.cgi?" << q
+            << "\">servers report</a>); servers not in <code>expected-servers</code> are flagged.</p>\n"
+               "<div class=\"scroll\"><table id=\"finding-servers\"><thead><tr><th>Service</th><th class=\"n\">Clients</th>"
+               "<th class=\"n\">Sessions</th><th class=\"n\">Received</th><th class=\"n\">Sent</th><th class=\"n\">Packets</th>"
+               "<th>Status</th><th></th></tr></thead><tbody>\n";
+        for (const auto& sv : f.servers) {
+            out << "<tr" << (sv.expected ? "" : " class=\"flag\"") << "><td>" << port_html(sv.proto, sv.port, labels)
+                << "</td>" << count_cell(sv.clients) << count_cell(sv.sessions) << bytes_td(sv.bytes_in)
+                << bytes_td(sv.bytes_out) << count_cell(sv.packets) << "<td>"
+                << (sv.expected ? "<span class=\"tag ok\">expected</span>" : "<span class=\"tag flag\">UNEXPECTED</span>")
+                << "</td><td>"
+                << search_link(period, {{"ip", ip}, {"local_port", std::to_string(sv.port)},
+                                        {"proto", rp::protocol_name(sv.proto)}})
+                << "</td></tr>\n";
+        }
+        out << "</tbody></table></div>\n";
+    }
+    out << "</div>\n";
+}
+
 int run() {
     std::ostream& out = std::cout;
     const Config config = load_config();
@@ -63,6 +134,7 @@ int run() {
     const auto span = catalog.data_span();
     ReportPage page("host.cgi", "Host report", Page::kHost, {{"ip", "IP address", "10.1.2.3 or 2001:db8::1"}});
     std::optional<ipaudit::IpAddress> ip;
+    rp::PortLabels labels;
     bool head = false;
     const auto parsed = page.parse_or_reject(out, span, head, [&](ReportParams& q) {
         page.extra(q, 0, [&](const std::string& text) {
@@ -72,10 +144,11 @@ int run() {
                                             " is not an IPv4 or IPv6 address (one host, e.g. 10.1.2.3 or 2001:db8::1)");
         });
         if (!ip && q.format != Format::kHtml) throw BadRequest(400, "IP address: required for CSV and JSON output");
+        reject_bad_settings(config);
+        labels = load_port_labels(config);
     });
     if (!parsed) return 0;
     const ReportParams& p = *parsed;
-    const rp::PortLabels labels = load_port_labels();
     if (!ip) {  // the empty form: ask for an address
         send_headers(out, 200, "text/html; charset=utf-8");
         if (head) return 0;
@@ -85,7 +158,9 @@ int run() {
         out.flush();
         return 0;
     }
-    const rp::HostReport r = rp::host_report(catalog, labels, rp::HostOptions{*ip, p.period, p.top});
+    const rp::HostReport r = rp::host_report(
+        catalog, labels,
+        rp::HostOptions{*ip, p.period, p.top, rp::HostFindingOptions{config.settings.min_targets, config.settings.expected}});
     if (p.format != Format::kHtml) {
         write_machine(out, p, head, rp::host_table(r), r.notes);
         return 0;
@@ -109,7 +184,9 @@ int run() {
         card(out, "As remote side", bytes_cell(t.as_remote.bytes_total()), traffic_detail(t.as_remote));
     if (t.as_other.sessions > 0)
         card(out, "As other network", bytes_cell(t.as_other.bytes_total()), traffic_detail(t.as_other));
-    out << "</div>\n<h2>Traffic per interval</h2>\n<div class=\"card\">\n";
+    out << "</div>\n";
+    findings_section(out, r.findings, text, p.period, labels);
+    out << "<h2>Traffic per interval</h2>\n<div class=\"card\">\n";
     std::vector<InOutBar> bars;
     bars.reserve(r.intervals.size());
     for (const auto& point : r.intervals) bars.push_back({point.start_us, point.traffic.bytes_in, point.traffic.bytes_out});

@@ -205,9 +205,13 @@ void write_top_fives(std::ostream& out, const rp::IntervalCatalog& catalog, cons
             << bytes_td(r.bytes_total()) << "<td>"
             << search_link(period, {{"ip", r.local_ip.to_string()}, {"ip2", r.remote_ip.to_string()}}) << "</td></tr>\n";
     tail(pairs.pairs.empty(), "pairs.cgi");
+    // The threshold and expected servers of ipaudit.conf, as on scanners.cgi and servers.cgi.
+    const Config settings = load_config();
+    if (settings.error) error_box(out, "The configuration file has a problem: " + *settings.error + " (its other lines apply).");
     rp::ScannerOptions so;
     so.period = period;
     so.top = 5;
+    so.min_targets = settings.settings.min_targets;
     const rp::ScannersReport scanners = rp::scanners_report(catalog, so);
     for (const bool outgoing : {true, false}) {
         const auto& rows = outgoing ? scanners.outgoing : scanners.incoming;
@@ -222,7 +226,8 @@ void write_top_fives(std::ostream& out, const rp::IntervalCatalog& catalog, cons
     rp::ServerOptions vo;
     vo.period = period;
     vo.top = 5;
-    rp::ServersReport servers = rp::servers_report(catalog, load_port_labels(), vo);
+    vo.expected = settings.settings.expected;
+    rp::ServersReport servers = rp::servers_report(catalog, load_port_labels(settings), vo);
     std::stable_sort(servers.servers.begin(), servers.servers.end(), [](const rp::ServerRow& a, const rp::ServerRow& b) {
         return a.bytes_in + a.bytes_out > b.bytes_in + b.bytes_out;
     });

@@ -61,7 +61,8 @@ int run() {
     hosts_table(out, "local-hosts", r.local_hosts, p.period, true);
     out << "</div><div>\n<h2>Busiest remote hosts</h2>\n";
     hosts_table(out, "remote-hosts", r.remote_hosts, p.period, false);
-    out << "</div></div>\n<p class=\"muted\">Only sessions between one local and one remote host count. "
+    out << "</div></div>\n<p class=\"muted\">Pairs are local ↔ remote sessions; a host's totals count all its "
+           "sessions (a local host's internal traffic too). "
            "Hover a number for its exact value; IPs open the host report, “search” lists the sessions.</p>\n";
     write_notes(out, r.notes);
     page_end(out);

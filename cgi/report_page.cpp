@@ -202,7 +202,16 @@ std::string port_html(int proto, int port, const rp::PortLabels& labels) {
     return cell + std::to_string(port) + '/' + html(rp::protocol_name(proto));
 }
 
-rp::PortLabels load_port_labels() { return rp::PortLabels::configured(std::nullopt); }
+rp::PortLabels load_port_labels() { return rp::settings_port_labels(load_config().settings); }
+
+rp::PortLabels load_port_labels(const Config& config) {
+    try {
+        return rp::settings_port_labels(config.settings);
+    } catch (const rp::SettingsError& e) {
+        throw BadRequest(503, std::string("The port labels could not be read: ") + e.what() +
+                                  ". Fix the file or the 'ports' line of the configuration file.");
+    }
+}
 
 void write_machine(std::ostream& out, const ReportParams& p, bool head, const rp::ReportTable& table, rp::Notes notes) {
     const bool csv = p.format == Format::kCsv;

@@ -123,8 +123,13 @@ private:
 [[nodiscard]] std::string bytes_td(std::int64_t bytes);
 // A port labelled from ports.conf: "<span class=tag risk>SMB</span> 445/tcp".
 [[nodiscard]] std::string port_html(int proto, int port, const report::PortLabels& labels);
-// Port labels as the CLI reads them: /etc/ipaudit/ports.conf when present, else the built-in ones.
+// Port labels as the CLI reads them: the `ports` file of the config (load_config()), else
+// /etc/ipaudit/ports.conf when present, else the built-in ones. Throws report::SettingsError
+// (what(): "FILE:LINE: ports: ...") when that file cannot be read or is bad.
 [[nodiscard]] report::PortLabels load_port_labels();
+// The same from a config already read; a bad ports file is a BadRequest(503) with the message
+// (call it inside parse_or_reject's `own_fields` to show it on the page).
+[[nodiscard]] report::PortLabels load_port_labels(const Config& config);
 // format=csv|json: headers and write_report (the same text as `ipaudit report NAME --format ..`);
 // the page's notices join the notes (which only JSON shows).
 void write_machine(std::ostream& out, const ReportParams& p, bool head, const report::ReportTable& table,

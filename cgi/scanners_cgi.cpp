@@ -1,5 +1,6 @@
 // scanners.cgi: possible outgoing (local) and incoming (remote) scanners (DESIGN.md "Reports"
-// -> scanners). Parameters as `ipaudit report scanners`: from, to, top, min_targets, format.
+// -> scanners). Parameters as `ipaudit report scanners`: from, to, top, min_targets, format;
+// min_targets defaults to `min-targets` of ipaudit.conf ($IPAUDIT_CONF).
 #include <iostream>
 
 #include "report/report_queries.hpp"
@@ -49,18 +50,22 @@ int run() {
     const Config config = load_config();
     const rp::IntervalCatalog catalog(config.data_dir);
     const auto span = catalog.data_span();
+    // The threshold of ipaudit.conf (min-targets), unless the form gives one.
     ReportPage page("scanners.cgi", "Possible scanners", Page::kScanners,
-                    {{"min_targets", "Min unanswered targets", std::to_string(rp::kDefaultMinTargets)}});
+                    {{"min_targets", "Min unanswered targets", std::to_string(config.settings.min_targets)}});
     rp::ScannerOptions o;
+    o.min_targets = config.settings.min_targets;
+    rp::PortLabels labels;
     bool head = false;
     const auto parsed = page.parse_or_reject(out, span, head, [&](ReportParams& q) {
         page.extra(q, 0, [&](const std::string& s) { o.min_targets = rp::parse_count(s, 1, 1'000'000'000); });
+        reject_bad_settings(config);
+        labels = load_port_labels(config);
     });
     if (!parsed) return 0;
     const ReportParams& p = *parsed;
     o.period = p.period;
     o.top = p.top;
-    const rp::PortLabels labels = load_port_labels();
     rp::ScannersReport r = rp::scanners_report(catalog, o);
     if (p.format != Format::kHtml) {
         write_machine(out, p, head, rp::scanners_table(r, labels), r.notes);
@@ -75,7 +80,9 @@ int run() {
     scanners_table(out, "scanners-in", r.incoming, p.period, labels, o.min_targets);
     out << "<p class=\"muted\">A target is a (host, port) the scanner started a session to that never answered, or only "
            "rejected it (RST, ICMP unreachable). Hosts with at least "
-        << o.min_targets << " such targets are listed. Rows in red: worm-like (one source port to many hosts) or "
+        << o.min_targets << " such targets are listed (the “Min unanswered targets” field, else <code>min-targets</code> "
+                            "in ipaudit.conf, default "
+        << rp::kDefaultMinTargets << "). Rows in red: worm-like (one source port to many hosts) or "
                             "probing a risky port.</p>\n";
     write_notes(out, r.notes);
     page_end(out);

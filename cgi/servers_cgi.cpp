@@ -1,6 +1,7 @@
 // servers.cgi: the local hosts that answered as servers, per service, unexpected ones flagged;
 // and the local clients of each service (DESIGN.md "Reports" -> servers). Parameters as
-// `ipaudit report servers`: from, to, top, expected (HOST:PORT,..), format.
+// `ipaudit report servers`: from, to, top, expected (HOST:PORT,..), format; expected defaults
+// to `expected-servers` of ipaudit.conf ($IPAUDIT_CONF).
 #include <iostream>
 
 #include "report/report_queries.hpp"
@@ -23,18 +24,26 @@ int run() {
     const Config config = load_config();
     const rp::IntervalCatalog catalog(config.data_dir);
     const auto span = catalog.data_span();
+    // The expected servers of ipaudit.conf (expected-servers), unless the form gives a list.
+    std::string configured;
+    for (const auto& e : config.settings.expected)
+        configured += (configured.empty() ? "" : ",") +
+                      (e.ip.is_v4() ? e.ip.to_string() : "[" + e.ip.to_string() + "]") + ':' + std::to_string(e.port);
     ReportPage page("servers.cgi", "Servers and clients by service", Page::kServers,
-                    {{"expected", "Expected servers (IP:PORT,..)", "10.1.1.25:25,10.1.1.80:80"}});
+                    {{"expected", "Expected servers (IP:PORT,..)", configured.empty() ? "10.1.1.25:25,10.1.1.80:80" : configured}});
     rp::ServerOptions o;
+    o.expected = config.settings.expected;
+    rp::PortLabels labels;
     bool head = false;
     const auto parsed = page.parse_or_reject(out, span, head, [&](ReportParams& q) {
         page.extra(q, 0, [&](const std::string& s) { o.expected = rp::parse_expected_servers(s); });
+        reject_bad_settings(config);
+        labels = load_port_labels(config);
     });
     if (!parsed) return 0;
     const ReportParams& p = *parsed;
     o.period = p.period;
     o.top = p.top;
-    const rp::PortLabels labels = load_port_labels();
     rp::ServersReport r = rp::servers_report(catalog, labels, o);
     if (p.format != Format::kHtml) {
         write_machine(out, p, head, rp::servers_table(r), r.notes);
@@ -48,7 +57,9 @@ int run() {
     if (unexpected)
         out << "<p class=\"error\" id=\"unexpected\">" << unexpected << " server" << (unexpected == 1 ? "" : "s")
             << " not in the list of expected servers (flagged below). "
-            << (o.expected.empty() ? "No expected servers were given: list them in the “Expected servers” field." : "")
+            << (o.expected.empty() ? "No expected servers were given: list them in the “Expected servers” field, or for "
+                                     "every visit as <code>expected-servers = HOST:PORT,...</code> in ipaudit.conf."
+                                   : "")
             << "</p>\n";
     out << "<h2>Local servers that answered</h2>\n<div class=\"scroll\"><table id=\"servers\"><thead><tr><th>Service</th>"
            "<th>Server</th><th class=\"n\">Clients</th><th class=\"n\">Sessions</th><th class=\"n\">Received</th>"

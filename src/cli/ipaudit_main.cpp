@@ -30,10 +30,12 @@ SYNOPSIS
                    [--local-port P,..] [--remote-port P,..] [--proto P] [--min-bytes N]
                    [--max-bytes N] [--first-talker local|remote] [--last-talker local|remote]
                    [--limit N] [--every N] [--format text|csv|json]
-    ipaudit report {pairs|scanners|servers|traffic|host} [-d DATA_DIR] [--from T] [--to T]
-                   [--top N] [--format text|csv|json] [--ports FILE] [--min-targets N]
-                   [--expected HOST:PORT,..] [--ip IP]
-    ipaudit rollup [-d DATA_DIR] [--day DAY]... [--rebuild DAY]... [--ports FILE]
+    ipaudit report {pairs|scanners|servers|traffic|host|summary} [-d DATA_DIR] [--from T]
+                   [--to T] [--top N] [--format text|csv|json|html] [--ports FILE]
+                   [--min-targets N] [--expected HOST:PORT,..] [--ip IP]
+                   [--period week|month] [--week-start monday|sunday]
+    ipaudit rollup [-d DATA_DIR] [--day DAY]... [--rebuild DAY]... [--week DAY]... [--month DAY]...
+                   [--ports FILE]
     ipaudit prune [-d DATA_DIR] [--keep-intervals DAYS] [--keep-rollups DAYS] [--max-size SIZE]
                   [--dry-run]
     ipaudit --help | --version

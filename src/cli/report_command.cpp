@@ -11,6 +11,7 @@
 #include "report/port_labels.hpp"
 #include "report/report_output.hpp"
 #include "report/report_queries.hpp"
+#include "report/report_settings.hpp"
 #include "report/search_filter.hpp"
 #include "report/summary_html.hpp"
 #include "report/summary_report.hpp"
@@ -35,14 +36,20 @@ const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|se
                         with shares and a TOTAL row
               host      one IP (--ip, required): totals in/out (as local or remote side),
                         per day and week, top peers, services used (as client) and offered
-                        (as server, the servers rule), per-interval series; sections
-                        'total', 'day', 'week', 'peer', 'used', 'offered', 'interval'
+                        (as server, the servers rule), per-interval series, and its
+                        findings: its rows of the scanners and servers reports; sections
+                        'total', 'day', 'week', 'peer', 'used', 'offered', 'interval',
+                        'scanner', 'server'
               summary   a week or month: totals with shares, each day, busiest pairs, local
                         and remote hosts (top 100), services, scanners, and servers new since
                         the previous period; sections 'period', 'total', 'day', 'pair',
                         'local_host', 'remote_host', 'service', 'scanner', 'new_server';
                         --format html: one self-contained HTML page for mail
 
+            -c, --config FILE       settings from an ipaudit.conf (default /etc/ipaudit/ipaudit.conf
+                                    when it exists): data-dir, ports, min-targets,
+                                    expected-servers; the options below override them; a bad
+                                    line stops with FILE:LINE (exit 2)
             -d, --data-dir DIR      data directory (default /var/lib/ipaudit)
             --from T, --to T        the period [from, to); default the last 24 hours (forms
                                     as for search)
@@ -52,6 +59,8 @@ const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|se
                                     exists, else the built-in copy of conf/ports.conf)
             --min-targets N         scanners: unanswered targets to be listed (default 50)
             --expected H:P,..       servers: expected servers, e.g. 10.1.1.25:25,[2001:db8::1]:443
+                                    (the host report's findings use min-targets and
+                                    expected-servers of the config file)
             --ip IP                 host: the IPv4 or IPv6 address (required)
             --period week|month     summary: the local week or calendar month holding --from
                                     (default week; without --from the last complete one);
@@ -66,9 +75,9 @@ namespace {
 po::options_description report_options() {
     po::options_description desc("report options");
     auto text = [] { return po::value<std::string>(); };
-    desc.add_options()("help,h", "this help")("data-dir,d", text())("from", text())("to", text())("top", text())(
-        "format", text())("ports", text())("min-targets", text())("expected", text())("ip", text())("period", text())(
-        "week-start", text());
+    desc.add_options()("help,h", "this help")("config,c", text())("data-dir,d", text())("from", text())("to", text())(
+        "top", text())("format", text())("ports", text())("min-targets", text())("expected", text())("ip", text())(
+        "period", text())("week-start", text());
     return desc;
 }
 
@@ -109,6 +118,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
     std::vector<rp::ExpectedServer> expected;
     std::optional<IpAddress> host_ip;
     bool html = false;  // summary --format html
+    rp::ReportSettings settings;
     try {
         po::variables_map vm;
         const po::positional_options_description none;
@@ -118,6 +128,19 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
             out << "usage: ipaudit report {pairs|scanners|servers|traffic|host|summary} [options]\n\n" << kReportHelp;
             return kExitOk;
         }
+        std::optional<std::filesystem::path> config_file;
+        if (const auto c = get(vm, "config")) {
+            if (c->empty()) throw UsageError("--config: empty");
+            config_file = *c;
+        }
+        try {
+            settings = rp::read_report_settings(config_file);
+        } catch (const rp::SettingsError& e) {
+            throw UsageError(e.what());
+        }
+        data_dir = settings.data_dir;
+        min_targets = settings.min_targets;
+        expected = settings.expected;
         if (const auto dir = get(vm, "data-dir")) {
             if (dir->empty()) throw UsageError("--data-dir: empty");
             data_dir = *dir;
@@ -186,9 +209,13 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
 
     rp::PortLabels labels;
     try {
-        labels = rp::PortLabels::configured(ports_file ? std::optional<std::filesystem::path>(*ports_file) : std::nullopt);
+        labels = ports_file ? rp::PortLabels::configured(std::filesystem::path(*ports_file))
+                            : rp::settings_port_labels(settings);  // `ports` of the config file, else the default
     } catch (const rp::PortLabelsError& e) {
         err << prefix << "--ports: " << e.what() << '\n';
+        return kExitFailure;
+    } catch (const rp::SettingsError& e) {
+        err << prefix << e.what() << '\n';
         return kExitFailure;
     }
     std::error_code ec;
@@ -224,7 +251,8 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
         table = rp::servers_table(r);
         notes = std::move(r.notes);
     } else if (name == "host") {
-        auto r = rp::host_report(catalog, labels, rp::HostOptions{*host_ip, period, top});
+        auto r = rp::host_report(catalog, labels,
+                                 rp::HostOptions{*host_ip, period, top, rp::HostFindingOptions{min_targets, expected}});
         table = rp::host_table(r);
         notes = std::move(r.notes);
     } else {

@@ -61,7 +61,13 @@ po::options_description shared_options() {
         ("ports", po::value<std::string>()->value_name("FILE"),
          "Port labels the daily rollups group traffic and servers by (default /etc/ipaudit/ports.conf when it exists, else built in).")
         ("no-rollups", po::bool_switch(),
-         "Write interval files only, no daily rollups under DATA_DIR/rollups ('ipaudit rollup' can build them later).");
+         "Write interval files only, no daily rollups under DATA_DIR/rollups ('ipaudit rollup' can build them later).")
+        ("min-targets", po::value<std::string>()->value_name("N"),
+         "Reports only (ipauditd accepts and ignores it, so one ipaudit.conf serves both): unanswered "
+         "targets for a host to be listed as a scanner (default 50).")
+        ("expected-servers", po::value<std::string>()->value_name("HOST:PORT,.."),
+         "Reports only (accepted and ignored here): servers the servers report does not flag, e.g. "
+         "10.1.1.25:25,[2001:db8::1]:443.");
     return d;
 }
 

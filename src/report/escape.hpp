@@ -1,6 +1,8 @@
-// Escaping text for the machine-readable outputs: CSV fields (RFC 4180) and JSON strings (RFC 8259).
+// Text for the outputs: CSV fields (RFC 4180), JSON strings (RFC 8259), HTML text, and figures
+// in human units.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,5 +15,16 @@ namespace ipaudit::report {
 // A JSON string literal, quotes included. Control characters are escaped; bytes that are not
 // valid UTF-8 become U+FFFD, so the output is always valid JSON.
 [[nodiscard]] std::string json_string(std::string_view text);
+
+// Text escaped for HTML content and attribute values (& < > " '); bytes that are not valid
+// UTF-8 become U+FFFD.
+[[nodiscard]] std::string html_escape(std::string_view text);
+
+// Bytes in powers of 1024 with three significant digits: "1023 B", "1.50 KiB", "4.97 MiB".
+[[nodiscard]] std::string human_bytes(std::int64_t bytes);
+
+// A count as is up to 9999, then in powers of 1000 with three significant digits: "12.3 k",
+// "4.56 M", "1.20 G".
+[[nodiscard]] std::string human_count(std::int64_t n);
 
 }  // namespace ipaudit::report

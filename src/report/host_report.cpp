@@ -367,6 +367,40 @@ void add_with_rollups(const IntervalCatalog& catalog, const PortLabels& labels, 
             "the other days only)");
 }
 
+// The host's rows of the scanners and servers reports over the same period (every row: top 0).
+// A host never seen can be neither; only a local host that answered can be a server.
+void add_findings(const IntervalCatalog& catalog, const PortLabels& labels, const HostOptions& options, bool seen,
+                  HostReport& report) {
+    HostFindings& f = report.findings;
+    f.computed = true;
+    f.min_targets = options.findings->min_targets;
+    if (!seen) return;
+    const auto add_notes = [&](const Notes& notes) {
+        for (const auto& n : notes)
+            if (std::find(report.notes.begin(), report.notes.end(), n) == report.notes.end()) report.notes.push_back(n);
+    };
+    ScannerOptions so;
+    so.period = options.period;
+    so.top = 0;
+    so.min_targets = options.findings->min_targets;
+    const ScannersReport scanners = scanners_report(catalog, so);
+    for (const auto* rows : {&scanners.outgoing, &scanners.incoming})
+        for (const ScannerRow& row : *rows)
+            if (row.ip == options.ip)
+                f.scanner.push_back({row, row.top_ports.empty() ? std::string()
+                                                                : labels.label(row.top_ports[0].proto, row.top_ports[0].port)});
+    add_notes(scanners.notes);
+    if (report.offered.empty() || report.totals.as_local.sessions == 0) return;
+    ServerOptions vo;
+    vo.period = options.period;
+    vo.top = 0;
+    vo.expected = options.findings->expected;
+    const ServersReport servers = servers_report(catalog, labels, vo);
+    for (const ServerRow& row : servers.servers)
+        if (row.server == options.ip) f.servers.push_back(row);
+    add_notes(servers.notes);
+}
+
 bool over_one_day(const Period& p) {
     return p.to_us > p.from_us && local_day_start_us(p.from_us) != local_day_start_us(p.to_us - 1);
 }
@@ -412,6 +446,7 @@ HostReport host_report(const IntervalCatalog& catalog, const PortLabels& labels,
     services(acc.used, report.used);
     services(acc.offered, report.offered);
     if (!acc.any) report.notes.push_back("no session of " + options.ip.to_string() + " in the period");
+    if (options.findings) add_findings(catalog, labels, options, acc.any, report);
     return report;
 }
 
@@ -499,6 +534,31 @@ ReportTable host_table(const HostReport& r) {
                                  none()};
         traffic(row, p.traffic);
         for (int i = 0; i < 4; ++i) row.push_back(none());
+        t.rows.push_back(std::move(row));
+    }
+    for (const auto& [s, label] : r.findings.scanner) {
+        std::vector<Cell> row = {txt("scanner"), txt(s.outgoing ? "outgoing" : "incoming"), none(), none()};
+        if (s.top_ports.empty()) {
+            for (int i = 0; i < 3; ++i) row.push_back(none());
+        } else {
+            const ScannerPort& p = s.top_ports.front();
+            row.push_back(txt(protocol_name(p.proto)));
+            row.push_back(num(p.port));
+            row.push_back(txt(label));
+        }
+        for (int i = 0; i < 5; ++i) row.push_back(none());  // bytes and packets
+        row.push_back(num(s.probes));
+        row.push_back(num(s.targets));
+        row.push_back(num(s.rejected));
+        row.push_back(txt(format_local_time(s.first_us)));
+        row.push_back(txt(format_local_time(s.last_us)));
+        t.rows.push_back(std::move(row));
+    }
+    for (const ServerRow& s : r.findings.servers) {
+        std::vector<Cell> row = {txt("server"), txt(s.expected ? "expected" : "unexpected"), none(), none(),
+                                 txt(protocol_name(s.proto)), num(s.port), txt(s.label), num(s.bytes_in),
+                                 num(s.bytes_out), num(s.bytes_in + s.bytes_out), none(), none(), num(s.sessions),
+                                 num(s.clients), num(s.sessions), none(), none()};
         t.rows.push_back(std::move(row));
     }
     return t;

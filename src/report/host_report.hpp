@@ -15,9 +15,14 @@
 // Services there come from service_peer: only the ports ports.conf watches, only sessions the
 // server answered with one side local, and without packets split in/out (a note says so).
 // The other days, and every period of one day or less, read the sessions as above.
+//
+// With HostOptions::findings (the CLI and host.cgi give ipaudit.conf's min-targets and
+// expected-servers) the report also holds the host's findings: its rows of scanners_report and
+// servers_report over the same period (those reports run whole, then filtered to the host).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,10 +35,19 @@
 
 namespace ipaudit::report {
 
+// The settings of the findings: the scanners report's threshold and the expected servers
+// (what the scanners and servers reports use; ipaudit.conf's min-targets and expected-servers).
+struct HostFindingOptions {
+    std::int64_t min_targets = kDefaultMinTargets;
+    std::vector<ExpectedServer> expected;
+};
+
 struct HostOptions {
     IpAddress ip;
     Period period;
     std::size_t top = kDefaultTop;  // peers and services per table at most (0: no limit, capped at kMaxTop)
+    // When given, the report also holds the host's scanner and server findings (HostFindings).
+    std::optional<HostFindingOptions> findings = std::nullopt;
 };
 
 // Traffic seen from the host: "in" is what it received, "out" what it sent.
@@ -103,6 +117,24 @@ struct HostServiceRow {
     std::int64_t answered = 0;    // used: sessions the server answered by the same rule; offered: = sessions
 };
 
+// The host in the scanners and servers reports of the same period (DESIGN.md: "host: ...
+// scanner/server findings"): its rows there, exactly as those reports give them.
+struct HostFindings {
+    bool computed = false;            // HostOptions::findings was given
+    std::int64_t min_targets = kDefaultMinTargets;  // the scanner threshold used
+    struct Scanner {
+        ScannerRow row;     // its scanners_report row
+        std::string label;  // ports.conf label of its most-probed port (row.top_ports[0]), "" when none
+    };
+    std::vector<Scanner> scanner;     // outgoing first, then incoming (0..2 rows)
+    std::vector<ServerRow> servers;   // its servers_report rows (the watched services it answered), in that order
+    [[nodiscard]] bool unexpected_server() const noexcept {
+        for (const auto& s : servers)
+            if (!s.expected) return true;
+        return false;
+    }
+};
+
 struct HostReport {
     IpAddress ip;
     HostTotals totals;
@@ -112,6 +144,7 @@ struct HostReport {
     std::vector<HostPeerRow> peers;           // by total bytes, descending (ties: by IP); at most top
     std::vector<HostServiceRow> used;         // by total bytes, descending (ties: port, proto); at most top
     std::vector<HostServiceRow> offered;      // the same
+    HostFindings findings;                    // empty unless HostOptions::findings
     Notes notes;
 };
 
@@ -128,6 +161,16 @@ struct HostReport {
 //   used      proto, port, service, peers = servers, answered = sessions answered
 //   offered   proto, port, service, peers = clients
 //   interval  start = interval start (local time)
+// and, when the findings were computed (HostOptions::findings):
+//   scanner   one row per direction in which the host is a scanner (scanners_report with
+//             the threshold): role outgoing (a local scanner) or incoming (a remote one);
+//             proto, port, service = its most-probed target port; sessions = probes;
+//             peers = targets (distinct (host, port) never answered or only rejected);
+//             answered = of which rejected (RST, ICMP unreachable); first/last probe time
+//   server    one row per watched service it answered (servers_report): role expected or
+//             unexpected (not in the expected servers); proto, port, service; bytes_in /
+//             bytes_out (received / sent by the host), sessions, peers = clients,
+//             answered = sessions
 // bytes_in / packets_in are what the host received. Report name "host".
 [[nodiscard]] ReportTable host_table(const HostReport& r);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <system_error>
 
@@ -114,10 +115,47 @@ void for_each_raw_interval(const IntervalCatalog& catalog, const PeriodSources& 
     }
 }
 
+namespace {
+
+// The rollup of exactly `period` (DATA/rollups/FIRST_LAST.db, see RollupWriter::build_span)
+// when the period is two or more whole local days and that rollup holds every interval file
+// the days' directories list; none otherwise (the days are then read one by one).
+std::optional<RollupDay> span_rollup(const IntervalCatalog& catalog, const Period& period, const std::string& labels) {
+    const LocalDay first = local_day_of(period.from_us);
+    if (first.from_us != period.from_us || first.to_us >= period.to_us) return std::nullopt;
+    const LocalDay last = local_day_of(period.to_us - 1);
+    if (last.to_us != period.to_us) return std::nullopt;
+    const LocalDay span = span_of(first, last);
+    const fs::path path = rollup_path(catalog.data_dir(), span);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return std::nullopt;
+    try {
+        RollupDay r{span, open_rollup(path)};
+        std::vector<std::string> listed;
+        for (std::int64_t at = first.from_us; at < last.to_us;) {
+            const LocalDay day = local_day_of(at);
+            at = day.to_us;
+            for (std::string& f : listed_files(catalog.data_dir(), day)) listed.push_back(std::move(f));
+        }
+        std::vector<std::string> missing;
+        if (!unusable_because(r, span, labels, listed, missing).empty() || !missing.empty()) return std::nullopt;
+        return r;
+    } catch (const RollupError&) {
+    } catch (const sqlite::Error&) {
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 PeriodSources plan_period(const IntervalCatalog& catalog, const Period& period, const std::string& labels_fingerprint,
-                          Notes& notes) {
+                          Notes& notes, bool spans) {
     PeriodSources out;
     if (period.to_us <= period.from_us) return out;
+    if (auto span = spans ? span_rollup(catalog, period, labels_fingerprint) : std::nullopt) {
+        out.rollups.push_back(std::move(*span));
+        return out;
+    }
     std::int64_t at = period.from_us;
     while (at < period.to_us) {
         const LocalDay day = local_day_of(at);

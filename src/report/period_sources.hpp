@@ -42,8 +42,12 @@ void for_each_raw_interval(const IntervalCatalog& catalog, const PeriodSources& 
 // and was built with the same port labels (`labels_fingerprint`; empty: any); interval files
 // of the day that it does not hold yet are its tail, read from the files. Otherwise the day is
 // read from the interval files, with a note saying why when the rollup exists or should.
+//
+// With `spans`, a period of whole days that has its own rollup (a week, a month: see
+// RollupWriter::build_span) is served by that one file; its RollupDay is then the span, not a
+// day, so callers that report per day must leave `spans` off.
 [[nodiscard]] PeriodSources plan_period(const IntervalCatalog& catalog, const Period& period,
-                                        const std::string& labels_fingerprint, Notes& notes);
+                                        const std::string& labels_fingerprint, Notes& notes, bool spans = false);
 
 // Opens a rollup read-only and checks that it is one (application id, schema version, one
 // rollup row). Throws RollupError naming the file.

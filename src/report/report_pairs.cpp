@@ -188,7 +188,7 @@ void count_peers_exactly(std::vector<HostRow>& rows, const RawPairs& raw, std::v
 
 PairsReport pairs_report(const IntervalCatalog& catalog, const ReportOptions& options) {
     PairsReport report;
-    PeriodSources sources = plan_period(catalog, options.period, "", report.notes);
+    PeriodSources sources = plan_period(catalog, options.period, "", report.notes, true);
     const RawPairs raw = read_raw_pairs(catalog, sources, report.notes);
     const std::size_t top = effective_top(options.top);
     try {

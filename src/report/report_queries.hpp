@@ -49,9 +49,11 @@ struct HostRow {
     [[nodiscard]] std::int64_t bytes_total() const noexcept { return bytes_in + bytes_out; }
 };
 
+// Host rows count every session of the host, whatever the other side (local, remote, other):
+// a local host's internal traffic counts too. Pairs are local-remote only.
 struct PairsReport {
     std::vector<PairRow> pairs;         // by total bytes, descending (ties: by IPs)
-    std::vector<HostRow> local_hosts;   // busiest local hosts
+    std::vector<HostRow> local_hosts;   // busiest local hosts, all their sessions
     std::vector<HostRow> remote_hosts;  // busiest remote hosts
     Notes notes;
 };

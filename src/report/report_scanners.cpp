@@ -186,7 +186,7 @@ void scanners_of_one_rollup(RollupDay& r, const ScannerOptions& options, Scanner
 
 ScannersReport scanners_report(const IntervalCatalog& catalog, const ScannerOptions& options) {
     ScannersReport report;
-    PeriodSources sources = plan_period(catalog, options.period, "", report.notes);
+    PeriodSources sources = plan_period(catalog, options.period, "", report.notes, true);
     std::unordered_map<IpAddress, ScannerAcc, IpHash> outgoing, incoming;
     const std::string sql = scanner_sql();
     for_each_raw_interval(catalog, sources, report.notes, [&](OpenInterval& iv, const Period& part) {

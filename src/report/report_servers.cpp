@@ -78,7 +78,7 @@ void rollup_rows(RollupDay& r, const std::string& host, const std::string& disti
 
 ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& labels, const ServerOptions& options) {
     ServersReport report;
-    PeriodSources sources = plan_period(catalog, options.period, labels_fingerprint(labels), report.notes);
+    PeriodSources sources = plan_period(catalog, options.period, labels_fingerprint(labels), report.notes, true);
     const std::vector<PortLabel> watched = labels.watched();
     if (watched.empty()) {
         report.notes.push_back("no port is marked service or risk in ports.conf");

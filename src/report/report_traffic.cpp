@@ -12,7 +12,7 @@ using namespace detail;
 
 TrafficReport traffic_report(const IntervalCatalog& catalog, const PortLabels& labels, const ReportOptions& options) {
     TrafficReport report;
-    PeriodSources sources = plan_period(catalog, options.period, labels_fingerprint(labels), report.notes);
+    PeriodSources sources = plan_period(catalog, options.period, labels_fingerprint(labels), report.notes, true);
     std::set<int> labelled;
     for (const PortLabel& e : labels.entries()) labelled.insert(e.port);
     std::string in_list;

@@ -45,6 +45,10 @@ std::optional<LocalDay> local_day_named(std::string_view name) {
     }
 }
 
+LocalDay span_of(const LocalDay& first, const LocalDay& last) {
+    return {first.name + "_" + last.name, first.from_us, last.to_us};
+}
+
 std::filesystem::path rollup_path(const std::filesystem::path& data_dir, const LocalDay& day) {
     return data_dir / "rollups" / (day.name + ".db");
 }

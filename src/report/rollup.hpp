@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -28,7 +29,10 @@ struct LocalDay {
 // The local day named YYYY-MM-DD; none when the text is not a valid date.
 [[nodiscard]] std::optional<LocalDay> local_day_named(std::string_view name);
 
-// DATA/rollups/YYYY-MM-DD.db
+// The span of days first..last as one "day" of a rollup: name FIRST_LAST, [first.from, last.to).
+[[nodiscard]] LocalDay span_of(const LocalDay& first, const LocalDay& last);
+
+// DATA/rollups/YYYY-MM-DD.db (a day) or DATA/rollups/FIRST_LAST.db (a span)
 [[nodiscard]] std::filesystem::path rollup_path(const std::filesystem::path& data_dir, const LocalDay& day);
 
 // What a rollup depends on from ports.conf: the labelled ports (traffic) and the watched ones
@@ -79,11 +83,19 @@ public:
     // Merges every interval file of the day that its rollup does not hold yet.
     DayResult update(const LocalDay& day);
 
+    // Builds the rollup of the days first..last (a week, a month) from their daily rollups,
+    // brought up to date first: DATA/rollups/FIRST_LAST.db. Reports over exactly that
+    // period read one file instead of one per day. `merged` counts the days.
+    DayResult build_span(const LocalDay& first, const LocalDay& last);
+
     // The local days that have interval files (by the start times their names state), oldest
     // first.
     [[nodiscard]] std::vector<LocalDay> days_with_intervals() const;
 
 private:
+    void bulk_build(const LocalDay& target, const std::filesystem::path& path,
+                    const std::function<void(sqlite::Database&)>& stage_inputs);
+
     std::filesystem::path data_dir_;
     PortLabels labels_;
     std::string labels_fingerprint_;

@@ -394,6 +394,35 @@ void stage_file(sqlite::Database& db, const fs::path& data_dir, const IntervalId
     });
 }
 
+// A day's rollup as an input of a span: its rows are groups already, staged as they are.
+void stage_rollup(sqlite::Database& db, const fs::path& rollup) {
+    {
+        sqlite::Statement attach(db, "ATTACH DATABASE ?1 AS rv");
+        attach.bind(1, std::string_view(sqlite::read_only_uri(rollup)));
+        attach.run();
+    }
+    struct Detach {
+        sqlite::Database& db;
+        ~Detach() {
+            try {
+                db.exec("DETACH DATABASE rv");
+            } catch (const sqlite::Error&) {
+            }
+        }
+    } detach{db};
+    in_transaction(db, [&] {
+        db.exec("INSERT INTO interval SELECT * FROM rv.interval;"
+                "INSERT INTO st.pair SELECT * FROM rv.pair;"
+                "INSERT INTO traffic SELECT * FROM rv.traffic WHERE true"
+                " ON CONFLICT (proto, responder_port, initiator_port, orientation) DO UPDATE SET"
+                " bytes_ab = bytes_ab + excluded.bytes_ab, bytes_ba = bytes_ba + excluded.bytes_ba,"
+                " packets = packets + excluded.packets, sessions = sessions + excluded.sessions;"
+                "INSERT INTO st.probe SELECT * FROM rv.scan_target;"
+                "INSERT INTO st.source SELECT * FROM rv.scan_source;"
+                "INSERT INTO st.answered SELECT * FROM rv.service_peer;");
+    });
+}
+
 const char* const kFinishBulk = R"sql(
 INSERT INTO pair SELECT ip_a, ip_b, max(class_a), max(class_b), sum(bytes_ab), sum(bytes_ba), sum(packets_ab),
     sum(packets_ba), sum(sessions), max(largest), min(first_us), max(last_us) FROM st.pair GROUP BY ip_a, ip_b;
@@ -470,41 +499,63 @@ RollupWriter::Outcome RollupWriter::merge(const fs::path& interval_file) {
     return day.merged > 0 ? Outcome::kMerged : Outcome::kAlreadyMerged;
 }
 
+// Builds the rollup `target` at `path` in bulk: `stage_inputs` appends every input to the
+// staging tables, then the groups are formed once; written under a temporary name, renamed.
+void RollupWriter::bulk_build(const LocalDay& target, const fs::path& path,
+                              const std::function<void(sqlite::Database&)>& stage_inputs) {
+    const fs::path dir = path.parent_path();
+    std::error_code ec;
+    fs::create_directories(dir);
+    const std::string prefix = "." + path.filename().string() + ".tmp-";
+    store::remove_dead_writers_temp_files(dir, prefix);
+    store::remove_dead_writers_temp_files(dir, prefix + "stage-");
+    const fs::path temp = dir / (prefix + std::to_string(::getpid()));
+    const fs::path stage = dir / (prefix + "stage-" + std::to_string(::getpid()));
+    fs::remove(temp, ec);
+    fs::remove(stage, ec);
+    try {
+        create_rollup_file(temp, target, labels_fingerprint_);
+        sqlite::Database db(temp, sqlite::Database::Mode::kCreate);
+        // Nobody else sees these files until the rename: no disk journal, no fsync until
+        // the end. The journal in memory still lets an input that fails half way roll back.
+        db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;");
+        {
+            sqlite::Statement attach(db, "ATTACH DATABASE ?1 AS st");
+            attach.bind(1, std::string_view(stage.string()));
+            attach.run();
+        }
+        db.exec("PRAGMA st.journal_mode = MEMORY; PRAGMA st.synchronous = OFF;");
+        db.exec(kStageTables);
+        load_label_tables(db, labels_);
+        stage_inputs(db);
+        finish_bulk(db);
+        db.exec("DETACH DATABASE st");
+        fs::remove(stage, ec);
+        db.exec("PRAGMA journal_mode = DELETE;");
+        db.close();
+        store::sync_path(temp, false);
+        fs::rename(temp, path);
+        store::sync_path(dir, true);
+    } catch (...) {
+        fs::remove(temp, ec);
+        fs::remove(stage, ec);
+        throw;
+    }
+}
+
 RollupWriter::DayResult RollupWriter::rebuild(const LocalDay& day) {
     DayResult result;
     result.day = day;
     result.rebuilt = true;
     const fs::path path = rollup_path(data_dir_, day);
-    const fs::path dir = path.parent_path();
     const auto files = day_interval_files(data_dir_, day, result.notes);
     std::error_code ec;
     try {
-        fs::create_directories(dir);
-        const std::string prefix = "." + path.filename().string() + ".tmp-";
-        store::remove_dead_writers_temp_files(dir, prefix);
-        store::remove_dead_writers_temp_files(dir, prefix + "stage-");
         if (files.empty()) {
             fs::remove(path, ec);
             return result;
         }
-        const fs::path temp = dir / (prefix + std::to_string(::getpid()));
-        const fs::path stage = dir / (prefix + "stage-" + std::to_string(::getpid()));
-        fs::remove(temp, ec);
-        fs::remove(stage, ec);
-        try {
-            create_rollup_file(temp, day, labels_fingerprint_);
-            sqlite::Database db(temp, sqlite::Database::Mode::kCreate);
-            // Nobody else sees these files until the rename: no disk journal, no fsync until
-            // the end. The journal in memory still lets a file that fails half way roll back.
-            db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;");
-            {
-                sqlite::Statement attach(db, "ATTACH DATABASE ?1 AS st");
-                attach.bind(1, std::string_view(stage.string()));
-                attach.run();
-            }
-            db.exec("PRAGMA st.journal_mode = MEMORY; PRAGMA st.synchronous = OFF;");
-            db.exec(kStageTables);
-            load_label_tables(db, labels_);
+        bulk_build(day, path, [&](sqlite::Database& db) {
             for (const fs::path& rel : files) {
                 try {
                     const IntervalIdentity id = identify(data_dir_, data_dir_ / rel);
@@ -517,23 +568,45 @@ RollupWriter::DayResult RollupWriter::rebuild(const LocalDay& day) {
                     result.notes.push_back("skipped " + rel.string() + ": " + e.what());
                 }
             }
-            finish_bulk(db);
-            db.exec("DETACH DATABASE st");
-            fs::remove(stage, ec);
-            db.exec("PRAGMA journal_mode = DELETE;");
-            db.close();
-            store::sync_path(temp, false);
-            fs::rename(temp, path);
-            store::sync_path(dir, true);
-        } catch (...) {
-            fs::remove(temp, ec);
-            fs::remove(stage, ec);
-            throw;
-        }
+        });
     } catch (const sqlite::Error& e) {
         throw RollupError("cannot rebuild " + path.string() + ": " + e.what());
     } catch (const fs::filesystem_error& e) {
         throw RollupError("cannot rebuild " + path.string() + ": " + e.what());
+    }
+    return result;
+}
+
+RollupWriter::DayResult RollupWriter::build_span(const LocalDay& first, const LocalDay& last) {
+    DayResult result;
+    result.day = span_of(first, last);
+    result.rebuilt = true;
+    const fs::path path = rollup_path(data_dir_, result.day);
+    std::vector<fs::path> days;
+    for (std::int64_t at = first.from_us; at < last.to_us;) {
+        const LocalDay day = local_day_of(at);
+        at = day.to_us;
+        const DayResult d = update(day);  // the span is only as complete as its days
+        for (const std::string& note : d.notes) result.notes.push_back(day.name + ": " + note);
+        std::error_code ec;
+        if (fs::exists(rollup_path(data_dir_, day), ec)) days.push_back(rollup_path(data_dir_, day));
+    }
+    std::error_code ec;
+    try {
+        if (days.empty()) {
+            fs::remove(path, ec);
+            return result;
+        }
+        bulk_build(result.day, path, [&](sqlite::Database& db) {
+            for (const fs::path& day : days) {
+                stage_rollup(db, day);
+                ++result.merged;
+            }
+        });
+    } catch (const sqlite::Error& e) {
+        throw RollupError("cannot build " + path.string() + ": " + e.what());
+    } catch (const fs::filesystem_error& e) {
+        throw RollupError("cannot build " + path.string() + ": " + e.what());
     }
     return result;
 }

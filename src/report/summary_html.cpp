@@ -6,6 +6,7 @@
 #include <ctime>
 #include <tuple>
 
+#include "report/escape.hpp"
 #include "report/search_output.hpp"
 #include "report/time_spec.hpp"
 
@@ -25,64 +26,6 @@ constexpr const char* kTd = "padding:3px 7px;border-bottom:1px solid #e3e8ed";
 constexpr const char* kTdN = "padding:3px 7px;border-bottom:1px solid #e3e8ed;text-align:right;white-space:nowrap";
 constexpr const char* kH2 = "font-size:14px;margin:22px 0 6px;color:#5b6775;text-transform:uppercase;letter-spacing:.5px";
 constexpr const char* kMuted = "color:#5b6775;font-size:12px";
-
-// Length of the valid UTF-8 sequence at text[i], 0 when it is not one (RFC 3629: no overlong
-// forms, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char c = b(i);
-    if (c < 0x80) return 1;
-    std::size_t n = 0;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (i + n > text.size()) return 0;
-    if (b(i + 1) < lo || b(i + 1) > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
-    return n;
-}
-
-std::string human_bytes(std::int64_t bytes) {
-    static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    double v = static_cast<double>(bytes);
-    std::size_t u = 0;
-    while ((v >= 1024.0 || v <= -1024.0) && u + 1 < std::size(kUnits)) {
-        v /= 1024.0;
-        ++u;
-    }
-    char buf[32];
-    if (u == 0)
-        std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
-    else
-        std::snprintf(buf, sizeof buf, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, kUnits[u]);
-    return buf;
-}
-
-// 9999, then 12.3 k, 4.56 M, 1.20 G (powers of 1000).
-std::string human_count(std::int64_t n) {
-    if (n < 10'000 && n > -10'000) return std::to_string(n);
-    static constexpr const char* kUnits[] = {"", "k", "M", "G", "T", "P"};
-    double v = static_cast<double>(n);
-    std::size_t u = 0;
-    while ((v >= 1000.0 || v <= -1000.0) && u + 1 < std::size(kUnits)) {
-        v /= 1000.0;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, kUnits[u]);
-    return buf;
-}
 
 std::string bytes_td(std::int64_t bytes) {
     return std::string("<td style=\"") + kTdN + "\" title=\"" + std::to_string(bytes) + " bytes\">" +
@@ -265,33 +208,6 @@ void new_servers(std::ostream& out, const SummaryReport& r) {
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 8);
-    for (std::size_t i = 0; i < text.size();) {
-        const std::size_t n = utf8_length(text, i);
-        if (n == 0) {
-            out += "\xEF\xBF\xBD";
-            ++i;
-            continue;
-        }
-        if (n == 1) {
-            switch (text[i]) {
-                case '&': out += "&amp;"; break;
-                case '<': out += "&lt;"; break;
-                case '>': out += "&gt;"; break;
-                case '"': out += "&quot;"; break;
-                case '\'': out += "&#39;"; break;
-                default: out += text[i];
-            }
-        } else {
-            out.append(text.substr(i, n));
-        }
-        i += n;
-    }
-    return out;
-}
 
 void write_summary_html(std::ostream& out, const SummaryReport& r, const PortLabels& labels) {
     const std::string kind = period_kind(r.period);

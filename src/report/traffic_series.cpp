@@ -59,7 +59,7 @@ void IntervalPoint::add(const IntervalPoint& p) {
 
 std::vector<IntervalPoint> interval_points(const IntervalCatalog& catalog, const Period& period, Notes& notes) {
     std::vector<IntervalPoint> out;
-    PeriodSources sources = plan_period(catalog, period, "", notes);
+    PeriodSources sources = plan_period(catalog, period, "", notes, true);
     for_each_raw_interval(catalog, sources, notes, [&](OpenInterval& oi, const Period&) { out.push_back(raw_point(oi)); });
     for (RollupDay& r : sources.rollups) {
         try {

@@ -3,10 +3,7 @@
 SVG chart, the results table and working links; screenshots are saved for people to look at."""
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import urllib.parse
 
 import cgi_harness as h
@@ -18,25 +15,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL:", what)
-
-
-def find_chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def chromium(browser, url, *extra):
-    with tempfile.TemporaryDirectory(prefix="ipaudit-chromium-") as profile:
-        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--disable-dev-shm-usage", f"--user-data-dir={profile}", *extra, url]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        if r.returncode != 0:
-            print(r.stderr[-2000:])
-        return r
 
 
 def main(args, browser):
@@ -59,10 +37,10 @@ def main(args, browser):
         }
         doms = {}
         for name, url in pages.items():
-            r = chromium(browser, url, "--dump-dom")
+            r = h.chromium(browser, url, "--dump-dom")
             check(r.returncode == 0, f"{name}: chromium --dump-dom exit {r.returncode}")
             doms[name] = r.stdout
-            r = chromium(browser, url, f"--screenshot={os.path.join(shots, name + '.png')}", "--window-size=1280,900",
+            r = h.chromium(browser, url, f"--screenshot={os.path.join(shots, name + '.png')}", "--window-size=1280,900",
                          "--hide-scrollbars")
             png = os.path.join(shots, name + ".png")
             check(r.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10000,
@@ -81,7 +59,7 @@ def main(args, browser):
         check(start >= 0, "search: IP links")
         if start >= 0:
             href = search[start + 6:search.find('"', start + 6)].replace("&amp;", "&")
-            r = chromium(browser, server.base + href, "--dump-dom")
+            r = h.chromium(browser, server.base + href, "--dump-dom")
             check('<table id="results">' in r.stdout and "<tr><td>" in r.stdout, "search: an IP link opens a search")
         for page, tables in {"pairs": ("pairs", "local-hosts", "remote-hosts"), "scanners": ("scanners-out", "scanners-in"),
                              "servers": ("servers", "clients"), "traffic": ("traffic",),
@@ -101,12 +79,12 @@ def main(args, browser):
         start = dom.find('class="srch" href="')
         if start >= 0:
             href = dom[start + 19:dom.find('"', start + 19)].replace("&amp;", "&")
-            r = chromium(browser, server.base + href, "--dump-dom")
+            r = h.chromium(browser, server.base + href, "--dump-dom")
             check('<table id="results">' in r.stdout and "<tr><td>" in r.stdout, "pairs: the search link opens results")
         start = dom.find('class="ip" href="')
         if start >= 0 and "host" in server.pages:
             href = dom[start + 17:dom.find('"', start + 17)].replace("&amp;", "&")
-            r = chromium(browser, server.base + href, "--dump-dom")
+            r = h.chromium(browser, server.base + href, "--dump-dom")
             check(r.returncode == 0 and "<table" in r.stdout, "pairs: an IP link opens the host report")
         index = doms["index"]
         for t in ("top-pairs", "top-scanners-out", "top-scanners-in", "top-servers"):
@@ -125,7 +103,7 @@ def main(args, browser):
 
 if __name__ == "__main__":
     a = h.arguments()
-    b = find_chromium()
+    b = h.find_chromium()
     if not b:
         print("SKIP: chromium not installed (apt-get install chromium)")
         sys.exit(h.SKIP)

@@ -1,12 +1,13 @@
 """Shared by the CGI tests: a data directory imported from `ipaudit-pcapgen sample`, the CGI
-programs served by a private lighttpd on 127.0.0.1 (random free port), and HTTP helpers.
-Standard library only. Exit code 77 tells CTest the test was skipped."""
+programs served by a private lighttpd on 127.0.0.1 (random free port), HTTP helpers, and
+headless Chromium. Standard library only. Exit code 77 tells CTest the test was skipped."""
 import argparse
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -32,6 +33,27 @@ def find_lighttpd():
         if path and os.access(path, os.X_OK):
             return path
     return None
+
+
+def find_chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def chromium(browser, url, *extra):
+    """Headless Chromium (binary BROWSER) on URL with EXTRA flags (--dump-dom, --screenshot=...), a
+    fresh profile each time; the CompletedProcess, its stderr's tail printed when it fails."""
+    with tempfile.TemporaryDirectory(prefix="ipaudit-chromium-") as profile:
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-dev-shm-usage", f"--user-data-dir={profile}", *extra, url]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            print(r.stderr[-2000:])
+        return r
 
 
 def free_port():

@@ -10,10 +10,9 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
-SKIP = 77
-LOCAL_NETS = "10.1.0.0/16,2001:db8:1::/48"
+import cgi_harness as h
+
 TABLES = ("totals", "days", "local-hosts", "remote-hosts", "pairs", "services", "scanners", "new-servers")
 
 failures = []
@@ -23,25 +22,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL:", what)
-
-
-def find_chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def chromium(browser, url, *extra):
-    with tempfile.TemporaryDirectory(prefix="ipaudit-chromium-") as profile:
-        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--disable-dev-shm-usage", f"--user-data-dir={profile}", *extra, url]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        if r.returncode != 0:
-            print(r.stderr[-2000:])
-        return r
 
 
 def outside_references(text):
@@ -58,10 +38,10 @@ def main():
         p.add_argument("--" + name, required=True)
     p.add_argument("--screenshots")
     args = p.parse_args()
-    browser = find_chromium()
+    browser = h.find_chromium()
     if not browser:
         print("SKIP: chromium not installed (apt-get install chromium)")
-        return SKIP
+        return h.SKIP
     work = os.path.abspath(args.work)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -72,7 +52,7 @@ def main():
     data = os.path.join(work, "data")
     pcap = os.path.join(work, "sample.pcap")
     subprocess.run([args.pcapgen, "sample", "-o", pcap], check=True)
-    subprocess.run([args.ipauditd, "-q", "-r", pcap, "-d", data, "-l", LOCAL_NETS, "--sensor", "test"], check=True, env=env)
+    subprocess.run([args.ipauditd, "-q", "-r", pcap, "-d", data, "-l", h.LOCAL_NETS, "--sensor", "test"], check=True, env=env)
     here = os.path.dirname(os.path.abspath(__file__))
     ports = os.path.join(work, "ports.conf")
     with open(os.path.join(here, "..", "..", "conf", "ports.conf")) as src, open(ports, "w") as dst:
@@ -89,7 +69,7 @@ def main():
     check("&lt;b&gt;SMB&lt;/b&gt;" in html and "<b>SMB" not in html, "a port label with markup is escaped")
 
     url = "file://" + mail
-    r = chromium(browser, url, "--dump-dom")
+    r = h.chromium(browser, url, "--dump-dom")
     check(r.returncode == 0, f"chromium --dump-dom exit {r.returncode}")
     dom = r.stdout
     for t in TABLES:
@@ -107,7 +87,7 @@ def main():
 
     for name, width in (("summary-mail", 1000), ("summary-mail-narrow", 600)):
         png = os.path.join(shots, name + ".png")
-        r = chromium(browser, url, f"--screenshot={png}", f"--window-size={width},2400", "--hide-scrollbars")
+        r = h.chromium(browser, url, f"--screenshot={png}", f"--window-size={width},2400", "--hide-scrollbars")
         check(r.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10000, f"screenshot {name}")
     print("screenshots in", shots)
     print("FAILED: %d checks" % len(failures) if failures else "OK")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """host.cgi through a real lighttpd on loopback (the harness of tests/cgi): a good IP gives 200
 with the totals, the SVG chart, the day, peer and service tables and links to host.cgi and a
-pre-filled search.cgi; the CSV equals `ipaudit report host --format csv`; hostile ip values
+pre-filled search.cgi, the findings (scanner, unexpected server, settings of ipaudit.conf, a
+bad line a 503 with FILE:LINE); the CSV equals `ipaudit report host --format csv`; hostile ip values
 give 400 with a clear message, never a 500, never an unescaped echo; every answer of the CGI
 carries the strict Content-Security-Policy."""
 import argparse
@@ -77,6 +78,14 @@ def main(args):
     check(status == 200, f"smtp host: status {status}")
     offered = body[body.find('id="offered"'):]
     check("SMTP" in offered[:offered.find("</table>")], "smtp host: SMTP not offered")
+    # Its findings: an unexpected SMTP server, no scanner; links to the reports for the period.
+    findings = body[body.find('id="findings"'):body.find("<h2>Traffic per interval")]
+    check("UNEXPECTED" in findings and 'id="finding-servers"' in findings, "smtp host: findings without the unexpected server")
+    check('href="servers.cgi?from=2026-11-02%2000%3A00&amp;to=2026-11-03%2000%3A00"' in findings, "smtp host: servers.cgi link")
+    status, headers, body = host({"ip": "10.1.9.9", **PERIOD})
+    findings = body[body.find('id="findings"'):body.find("<h2>Traffic per interval")]
+    check("outgoing scanner" in findings and "worm-like" in findings and 'href="scanners.cgi?' in findings,
+          "worm: findings without the outgoing scanner")
     # IPv6 and an address never seen: 200.
     for ip in ("2001:db8:1::10", "192.0.2.254"):
         status, headers, body = host({"ip": ip, **PERIOD})
@@ -113,6 +122,28 @@ def main(args):
         status, headers, body = host(PERIOD, "ip=" + raw)
         common_checks(status, headers, body, f"raw {name}")
         check(400 <= status < 500, f"raw {name}: status {status}")
+    # The settings of ipaudit.conf: expected-servers clears the flag; a bad line is a 503 naming FILE:LINE.
+    conf = os.path.join(server.work, "ipaudit.conf")
+    with open(conf) as f:
+        saved = f.read()
+    try:
+        with open(conf, "w") as f:
+            f.write(saved + "expected-servers = 10.1.2.50:25\n")
+        status, headers, body = host({"ip": "10.1.2.50", **PERIOD})
+        findings = body[body.find('id="findings"'):body.find("<h2>Traffic per interval")]
+        check(status == 200 and "UNEXPECTED" not in findings and "expected</span>" in findings,
+              "expected-servers does not clear the flag")
+        with open(conf, "w") as f:
+            f.write(saved + "min-targets = <script>\n")
+        line = saved.count("\n") + 1
+        for fmt in ("html", "csv", "json"):
+            status, headers, body = host({"ip": "10.1.2.50", **PERIOD, "format": fmt})
+            # 503 (the site's configuration, not the request, is wrong), never 500; escaped, with the CSP
+            check("<script" not in body.lower() and "Content-Security-Policy" in headers, f"bad config ({fmt}): escaping, CSP")
+            check(status == 503 and f"ipaudit.conf:{line}: min-targets" in body, f"bad config ({fmt}): {status} {body[:300]!r}")
+    finally:
+        with open(conf, "w") as f:
+            f.write(saved)
     status, headers, body = server.request("host.cgi?ip=10.1.2.20", method="POST", data=b"ip=1")
     common_checks(status, headers, body, "POST")
     check(status == 405, f"POST: status {status}")

@@ -1,15 +1,19 @@
-// Helpers for the report tests: temp dirs, a fixed TZ, running the real binaries, sample data.
+// Helpers for the report tests: temp dirs, a fixed TZ, running the real binaries, sample data,
+// reading the reports' CSV.
 #pragma once
 
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -154,6 +158,65 @@ inline std::vector<DumpRow> dump_rows_of(const std::string& ipaudit, const std::
             out.push_back(d);
         }
     }
+    return out;
+}
+
+// One CSV record per row, as maps from the header's names.
+using Record = std::map<std::string, std::string>;
+
+// The rows of a CSV text, each a list of fields (RFC 4180 quoting; CR outside quotes dropped).
+inline std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> row;
+    std::string field;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                field += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            row.push_back(std::move(field));
+            field.clear();
+        } else if (c == '\n') {
+            row.push_back(std::move(field));
+            field.clear();
+            rows.push_back(std::move(row));
+            row.clear();
+        } else if (c != '\r') {
+            field += c;
+        }
+    }
+    return rows;
+}
+
+// The records of a CSV text below its header line; a row of another width than the header
+// fails the test.
+inline std::vector<Record> csv_records(const std::string& text) {
+    const auto rows = parse_csv(text);
+    std::vector<Record> out;
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        EXPECT_EQ(rows[r].size(), rows[0].size()) << "row " << r;
+        Record rec;
+        for (std::size_t i = 0; i < rows[0].size() && i < rows[r].size(); ++i) rec[rows[0][i]] = rows[r][i];
+        out.push_back(std::move(rec));
+    }
+    return out;
+}
+
+// The records whose `section` column is NAME (the sectioned CSV of the host and summary reports).
+inline std::vector<Record> section(const std::vector<Record>& all, const std::string& name) {
+    std::vector<Record> out;
+    for (const auto& r : all)
+        if (r.at("section") == name) out.push_back(r);
     return out;
 }
 

@@ -28,55 +28,8 @@ const fs::path& sample_dir() {
     return dir->path();
 }
 
-// One CSV record per row, as maps from the header's names (RFC 4180 quoting).
-using Record = std::map<std::string, std::string>;
-
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> row;
-    std::string field;
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                field += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            row.push_back(std::move(field));
-            field.clear();
-        } else if (c == '\r') {
-        } else if (c == '\n') {
-            row.push_back(std::move(field));
-            field.clear();
-            rows.push_back(std::move(row));
-            row.clear();
-        } else {
-            field += c;
-        }
-    }
-    return rows;
-}
-
-std::vector<Record> csv_records(const std::string& text) {
-    const auto rows = parse_csv(text);
-    std::vector<Record> out;
-    if (rows.empty()) return out;
-    for (std::size_t r = 1; r < rows.size(); ++r) {
-        EXPECT_EQ(rows[r].size(), rows[0].size()) << "row " << r;
-        Record rec;
-        for (std::size_t i = 0; i < rows[0].size() && i < rows[r].size(); ++i) rec[rows[0][i]] = rows[r][i];
-        out.push_back(std::move(rec));
-    }
-    return out;
-}
+using report_test::csv_records;
+using report_test::Record;
 
 class ReportCli : public ::testing::Test {
 protected:

@@ -122,5 +122,31 @@ TEST(RollupEquivalence, ARollupLackingAFileReadsThatFileRaw) {
     EXPECT_EQ(report(d, c, "2026-11-03", "2026-11-03").out, raw.out);
 }
 
+// A month rollup (ipaudit rollup --month) answers a report over exactly that month alone: with
+// the daily rollups gone, the same bytes as reading every interval file, and no note.
+TEST(RollupEquivalence, AMonthRollupStandsInForItsDays) {
+    const ScopedTz tz("UTC");
+    const TempDir copy;
+    const fs::path d = copy.path() / "d";
+    fs::create_directories(d);
+    fs::copy(data().with_rollups(), d, fs::copy_options::recursive);
+    const RunResult built = run({IPAUDIT_BIN, "rollup", "-d", d.string(), "--month", "2026-11-02"});
+    ASSERT_EQ(built.status, 0) << built.err;
+    EXPECT_NE(built.out.find("2026-11-01_2026-11-30: built from 4 daily rollup(s)"), std::string::npos) << built.out;
+    for (const auto& e : fs::directory_iterator(d / "rollups"))
+        if (e.path().filename().string().find('_') == std::string::npos) fs::remove(e.path());
+    for (const Case& c : cases()) {
+        SCOPED_TRACE(c.report + " " + c.extra.front() + " " + c.extra.back());
+        const RunResult month = report(d, c, "2026-11-01", "2026-11-30");
+        const RunResult raw = report(data().without_rollups(), c, "2026-11-01", "2026-11-30");
+        ASSERT_EQ(month.status, 0) << month.err;
+        EXPECT_EQ(month.out, raw.out);
+        EXPECT_EQ(month.err, "") << "the month rollup was not used";
+    }
+    // A period that is not exactly the month reads the days (now without rollups): notes.
+    const RunResult part = report(d, cases().front(), "2026-11-02", "2026-11-30");
+    EXPECT_NE(part.err.find("no daily rollup"), std::string::npos) << part.err;
+}
+
 }  // namespace
 }  // namespace ipaudit::report_test

@@ -147,54 +147,9 @@ std::vector<std::string> dates(int y, int m, int d, int count) {
 
 // ---- CSV ------------------------------------------------------------------------------------
 
-using Record = std::map<std::string, std::string>;
-
-std::vector<Record> csv_records(const std::string& text) {
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> row;
-    std::string field;
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                field += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            row.push_back(std::move(field));
-            field.clear();
-        } else if (c == '\n') {
-            row.push_back(std::move(field));
-            field.clear();
-            rows.push_back(std::move(row));
-            row.clear();
-        } else if (c != '\r') {
-            field += c;
-        }
-    }
-    std::vector<Record> out;
-    for (std::size_t r = 1; r < rows.size(); ++r) {
-        EXPECT_EQ(rows[r].size(), rows[0].size()) << "row " << r;
-        Record rec;
-        for (std::size_t i = 0; i < rows[0].size() && i < rows[r].size(); ++i) rec[rows[0][i]] = rows[r][i];
-        out.push_back(std::move(rec));
-    }
-    return out;
-}
-
-std::vector<Record> section(const std::vector<Record>& all, const std::string& name) {
-    std::vector<Record> out;
-    for (const auto& r : all)
-        if (r.at("section") == name) out.push_back(r);
-    return out;
-}
+using report_test::csv_records;
+using report_test::Record;
+using report_test::section;
 
 std::int64_t num(const Record& r, const std::string& column) {
     const std::string& v = r.at(column);
