@@ -190,8 +190,8 @@ struct IntervalEntry {
 };
 
 struct RollupEntry {
-    std::string day;  // YYYY-MM-DD
-    std::int64_t day_number = 0;
+    std::string day;  // YYYY-MM-DD, or FIRST_LAST for a week or month rollup
+    std::int64_t day_number = 0;  // of the (last) day
     std::uint64_t size = 0;
     std::vector<std::pair<std::string, std::uint64_t>> journals;  // DAY.db-journal, -wal, -shm
     bool removed = false;
@@ -321,7 +321,11 @@ private:
         }
         if (!name.ends_with(".db")) return;
         const std::string day = name.substr(0, name.size() - 3);
-        const auto number = day_number_of(day);
+        // A week or month rollup, FIRST_LAST.db, ages with its last day.
+        const std::size_t sep = day.find('_');
+        const auto number = sep == std::string::npos
+                                ? day_number_of(day)
+                                : (day_number_of(day.substr(0, sep)) ? day_number_of(day.substr(sep + 1)) : std::nullopt);
         if (!number) return;
         rollup_index_[day] = rollups_.size();
         rollups_.push_back(RollupEntry{day, *number, size, {}, false});

@@ -301,6 +301,23 @@ TEST(PruneRollups, LocalDaysOlderThanTheKeepPeriod) {
     EXPECT_TRUE(fs::exists(r[3]));
 }
 
+// Week and month rollups (FIRST_LAST.db) age with their last day.
+TEST(PruneRollups, WeekAndMonthRollupsGoWithTheirLastDay) {
+    const ScopedTz tz("UTC");
+    const TempDir tmp;
+    const fs::path& data = tmp.path();
+    const std::int64_t now = utc_s(2026, 11, 20, 12, 0);
+    const fs::path october = write_rollup(data, "2026-10-01_2026-10-31", {});
+    const fs::path week = write_rollup(data, "2026-11-09_2026-11-15", {});
+    const fs::path odd = write_rollup(data, "2026-11-09_notaday", {});
+    const std::vector<std::string> expected = {removed_line(october, "day older than 10 days")};
+    const Result res = prune(data, {"--keep-rollups", "10"}, now);
+    EXPECT_EQ(res.rc, 0) << res.err;
+    EXPECT_EQ(res.removals(), expected) << res.err;
+    EXPECT_TRUE(fs::exists(week));
+    EXPECT_TRUE(fs::exists(odd));  // not a name ipaudit writes: left alone
+}
+
 TEST(PruneRollups, YesterdaysRollupStaysUntilTwoHoursPastMidnight) {
     const ScopedTz tz("America/New_York");
     const TempDir tmp;
