@@ -54,22 +54,21 @@ std::string scanner_sql() {
 }
 
 // The evidence of whole days from their rollups. Only scanners that can reach min_targets are
-// read: with S sources (the rollup days, and the interval files when any), a host with
-// min_targets distinct targets has at least ceil(min_targets / S) of them in one source.
+// read: a host's distinct targets over several sources are at most the sum of its distinct
+// targets in each (the scanner tables and the interval files' part).
 void add_rollup_evidence(PeriodSources& sources, std::int64_t min_targets,
                          std::unordered_map<IpAddress, ScannerAcc, IpHash>& outgoing,
                          std::unordered_map<IpAddress, ScannerAcc, IpHash>& incoming) {
-    const auto source_count = static_cast<std::int64_t>(sources.rollups.size() + (sources.has_raw() ? 1 : 0));
-    const std::int64_t floor_targets = std::max<std::int64_t>(1, (min_targets + source_count - 1) / source_count);
-    std::set<IpAddress> candidates;
+    std::unordered_map<IpAddress, std::int64_t, IpHash> bound;
     for (const auto* accs : {&outgoing, &incoming})
-        for (const auto& [ip, acc] : *accs)
-            if (static_cast<std::int64_t>(acc.targets.size()) >= floor_targets) candidates.insert(ip);
+        for (const auto& [ip, acc] : *accs) bound[ip] += static_cast<std::int64_t>(acc.targets.size());
     for (RollupDay& r : sources.rollups) {
-        sqlite::Statement st(r.db, "SELECT ip FROM scanner WHERE targets >= ?1");
-        st.bind(1, floor_targets);
-        while (st.step()) candidates.insert(rollup_ip(st, 0, r));
+        sqlite::Statement st(r.db, "SELECT ip, targets FROM scanner");
+        while (st.step()) bound[rollup_ip(st, 0, r)] += st.column_int(1);
     }
+    std::set<IpAddress> candidates;
+    for (const auto& [ip, most] : bound)
+        if (most >= min_targets) candidates.insert(ip);
     for (RollupDay& r : sources.rollups) {
         sqlite::Statement targets(r.db,
                                   "SELECT target, proto, port, outgoing, rejected, probes, first_us, last_us"

@@ -24,6 +24,34 @@ struct RankedSource {
 // `key(row)`, `score(row)` (>= 0, the sum of the sources' scores of a key is the key's score),
 // `add(total, row)` (adds one source's row into a total), `before(a, b)` the report order
 // (score descending, then a tie-break by key). Returns at most n full rows, in report order.
+inline constexpr std::size_t kMaxLookups = 200'000;
+
+// The exact top n by reading every row of every source once.
+template <typename Key, typename Row, typename KeyOf, typename Add, typename Before>
+std::vector<Row> sum_everything(std::vector<RankedSource<Key, Row>>& sources, std::size_t n, KeyOf key, Add add,
+                                Before before) {
+    std::map<Key, Row> total;
+    constexpr std::size_t kChunk = 1'000'000;
+    for (auto& source : sources) {
+        for (std::size_t offset = 0;;) {
+            const std::vector<Row> rows = source.sorted(offset, kChunk);
+            offset += rows.size();
+            for (const Row& r : rows) {
+                const auto [it, inserted] = total.try_emplace(key(r), r);
+                if (!inserted) add(it->second, r);
+            }
+            if (rows.size() < kChunk) break;
+        }
+    }
+    std::vector<Row> result;
+    result.reserve(total.size());
+    for (auto& [k, row] : total) result.push_back(std::move(row));
+    const std::size_t keep = std::min(n, result.size());
+    std::partial_sort(result.begin(), result.begin() + static_cast<std::ptrdiff_t>(keep), result.end(), before);
+    result.resize(keep);
+    return result;
+}
+
 template <typename Key, typename Row, typename KeyOf, typename ScoreOf, typename Add, typename Before>
 std::vector<Row> top_of_sums(std::vector<RankedSource<Key, Row>>& sources, std::size_t n, KeyOf key, ScoreOf score,
                              Add add, Before before) {
@@ -45,6 +73,10 @@ std::vector<Row> top_of_sums(std::vector<RankedSource<Key, Row>>& sources, std::
             for (const Row& r : rows) {
                 const Key k = key(r);
                 if (seen.contains(k)) continue;
+                // Deep lists (no key stands out across the sources) make random access the
+                // cost: past this many lookups, reading every row once and summing is cheaper.
+                if ((seen.size() + 1) * (sources.size() - 1) > kMaxLookups)
+                    return sum_everything<Key, Row>(sources, n, key, add, before);
                 Row total = r;
                 for (std::size_t o = 0; o < sources.size(); ++o) {
                     if (o == s) continue;

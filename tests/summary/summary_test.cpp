@@ -525,7 +525,7 @@ TEST_F(SummaryData, JsonHasExactIntegers) {
                           ",\"to_us\":" + std::to_string(utc_us(2026, 10, 25, 23)) + "}",
                       0),
               0u);
-    const Record& total = section(csv, "total")[0];
+    const Record total = section(csv, "total").at(0);  // a copy: section() returns a new vector
     for (const char* column : {"bytes_in", "bytes_out", "bytes_total", "packets", "sessions"}) {
         const std::string needle = std::string("\"") + column + "\":" + total.at(column) + ",";
         EXPECT_NE(j.find("{\"section\":\"total\",\"role\":\"all\""), std::string::npos);
