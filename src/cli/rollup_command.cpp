@@ -162,6 +162,7 @@ int rollup_command(const std::vector<std::string>& args, std::ostream& out, std:
         try {
             const auto result = writer.build_span(span.first, span.second);
             for (const std::string& note : result.notes) err << "ipaudit rollup: " << result.day.name << ": " << note << '\n';
+            if (result.merged == 0) continue;  // no data in that week or month: no file
             out << result.day.name << ": built from " << result.merged << " daily rollup(s)\n";
         } catch (const std::exception& e) {
             err << "ipaudit rollup: " << span.first.name << "_" << span.second.name << ": " << e.what() << '\n';

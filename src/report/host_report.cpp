@@ -383,6 +383,7 @@ void add_findings(const IntervalCatalog& catalog, const PortLabels& labels, cons
     so.period = options.period;
     so.top = 0;
     so.min_targets = options.findings->min_targets;
+    so.only = options.ip;
     const ScannersReport scanners = scanners_report(catalog, so);
     for (const auto* rows : {&scanners.outgoing, &scanners.incoming})
         for (const ScannerRow& row : *rows)
@@ -395,6 +396,7 @@ void add_findings(const IntervalCatalog& catalog, const PortLabels& labels, cons
     vo.period = options.period;
     vo.top = 0;
     vo.expected = options.findings->expected;
+    vo.only = options.ip;
     const ServersReport servers = servers_report(catalog, labels, vo);
     for (const ServerRow& row : servers.servers)
         if (row.server == options.ip) f.servers.push_back(row);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,7 @@ struct ScannerOptions {
     std::size_t top = kDefaultTop;
     std::int64_t min_targets = kDefaultMinTargets;
     std::size_t top_ports = 5;  // ports listed per scanner
+    std::optional<IpAddress> only;  // just this host's rows (the host report's findings)
 };
 
 struct ScannerPort {
@@ -126,6 +128,7 @@ struct ServerOptions {
     Period period;
     std::size_t top = kDefaultTop;  // servers per service at most
     std::vector<ExpectedServer> expected;
+    std::optional<IpAddress> only;  // just this server's rows (the host report's findings)
 };
 
 struct ServerRow {

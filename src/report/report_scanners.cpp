@@ -56,7 +56,7 @@ std::string scanner_sql() {
 // The evidence of whole days from their rollups. Only scanners that can reach min_targets are
 // read: a host's distinct targets over several sources are at most the sum of its distinct
 // targets in each (the scanner tables and the interval files' part).
-void add_rollup_evidence(PeriodSources& sources, std::int64_t min_targets,
+void add_rollup_evidence(PeriodSources& sources, std::int64_t min_targets, const std::optional<IpAddress>& only,
                          std::unordered_map<IpAddress, ScannerAcc, IpHash>& outgoing,
                          std::unordered_map<IpAddress, ScannerAcc, IpHash>& incoming) {
     std::unordered_map<IpAddress, std::int64_t, IpHash> bound;
@@ -68,7 +68,7 @@ void add_rollup_evidence(PeriodSources& sources, std::int64_t min_targets,
     }
     std::set<IpAddress> candidates;
     for (const auto& [ip, most] : bound)
-        if (most >= min_targets) candidates.insert(ip);
+        if (most >= min_targets && (!only || ip == *only)) candidates.insert(ip);
     for (RollupDay& r : sources.rollups) {
         sqlite::Statement targets(r.db,
                                   "SELECT target, proto, port, outgoing, rejected, probes, first_us, last_us"
@@ -138,7 +138,8 @@ namespace {
 void scanners_of_one_rollup(RollupDay& r, const ScannerOptions& options, ScannersReport& report) {
     sqlite::Statement rows(r.db,
                            "SELECT ip, targets, rejected, hosts, ports, probes, first_us, last_us FROM scanner"
-                           " WHERE outgoing = ?1 AND targets >= ?2 ORDER BY targets DESC, ip LIMIT ?3");
+                           " WHERE outgoing = ?1 AND targets >= ?2 AND (?4 IS NULL OR ip = ?4)"
+                           " ORDER BY targets DESC, ip LIMIT ?3");
     sqlite::Statement ports(r.db,
                             "SELECT proto, port, count(*) FROM scan_target WHERE scanner = ?1 GROUP BY proto, port"
                             " ORDER BY 3 DESC, port, proto LIMIT ?2");
@@ -152,6 +153,7 @@ void scanners_of_one_rollup(RollupDay& r, const ScannerOptions& options, Scanner
         rows.reset();
         rows.bind(1, std::int64_t{outgoing ? 1 : 0}).bind(2, options.min_targets);
         rows.bind(3, static_cast<std::int64_t>(effective_top(options.top)));
+        if (options.only) bind_ip(rows, 4, *options.only);
         while (rows.step()) {
             ScannerRow row;
             row.ip = rollup_ip(rows, 0, r);
@@ -216,7 +218,7 @@ ScannersReport scanners_report(const IntervalCatalog& catalog, const ScannerOpti
     }
     if (!sources.rollups.empty()) {
         try {
-            add_rollup_evidence(sources, options.min_targets, outgoing, incoming);
+            add_rollup_evidence(sources, options.min_targets, options.only, outgoing, incoming);
         } catch (const sqlite::Error& e) {
             report.notes.push_back(std::string("a daily rollup could not be read; the report is incomplete: ") + e.what());
         }
@@ -224,7 +226,7 @@ ScannersReport scanners_report(const IntervalCatalog& catalog, const ScannerOpti
     const auto collect = [&](const std::unordered_map<IpAddress, ScannerAcc, IpHash>& accs, bool out,
                              std::vector<ScannerRow>& rows) {
         for (const auto& [ip, acc] : accs)
-            if (static_cast<std::int64_t>(acc.targets.size()) >= options.min_targets)
+            if (static_cast<std::int64_t>(acc.targets.size()) >= options.min_targets && (!options.only || ip == *options.only))
                 rows.push_back(finish_scanner(ip, out, acc, options.top_ports));
         sort_and_cut(rows, options.top, [](const ScannerRow& x, const ScannerRow& y) {
             if (x.targets != y.targets) return x.targets > y.targets;

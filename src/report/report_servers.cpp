@@ -55,11 +55,19 @@ namespace {
 // Runs `fn` on the rows of service_server (host "server", distinct "clients") or service_client
 // of a rollup. With `only_top`, only the first `top` of each watched service by bytes both
 // ways, then address (the order of the report), each read from the index *_by_bytes.
+// With `only`, just that host's rows.
 template <typename Fn>
 void rollup_rows(RollupDay& r, const std::string& host, const std::string& distinct, const std::string& table,
-                 const std::vector<PortLabel>& watched, bool only_top, std::size_t top, Fn fn) {
+                 const std::vector<PortLabel>& watched, bool only_top, std::size_t top,
+                 const std::optional<IpAddress>& only, Fn fn) {
     const std::string cols = "SELECT " + host + ", proto, port, " + distinct +
                              ", sessions, bytes_in, bytes_out, packets FROM " + table;
+    if (only) {
+        sqlite::Statement st(r.db, cols + " WHERE " + host + " = ?1");
+        bind_ip(st, 1, *only);
+        while (st.step()) fn(st);
+        return;
+    }
     if (!only_top) {
         sqlite::Statement st(r.db, cols);
         while (st.step()) fn(st);
@@ -164,7 +172,7 @@ ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& l
     const bool single_source = sources.rollups.size() == 1 && !sources.has_raw();
     try {
         for (RollupDay& r : sources.rollups) {
-            rollup_rows(r, "server", "clients", "service_server", watched, single_source, options.top, [&](const sqlite::Statement& st) {
+            rollup_rows(r, "server", "clients", "service_server", watched, single_source, options.top, options.only, [&](const sqlite::Statement& st) {
                 const int proto = static_cast<int>(st.column_int(1));
                 const int port = static_cast<int>(st.column_int(2));
                 const IpAddress server = rollup_ip(st, 0, r);
@@ -178,7 +186,7 @@ ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& l
                 acc.row.bytes_out += st.column_int(6);
                 acc.row.packets += st.column_int(7);
             });
-            rollup_rows(r, "client", "servers", "service_client", watched, single_source, options.top, [&](const sqlite::Statement& ct) {
+            rollup_rows(r, "client", "servers", "service_client", watched, single_source, options.top, options.only, [&](const sqlite::Statement& ct) {
                 const int proto = static_cast<int>(ct.column_int(1));
                 const int port = static_cast<int>(ct.column_int(2));
                 const IpAddress client = rollup_ip(ct, 0, r);

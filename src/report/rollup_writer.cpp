@@ -22,8 +22,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::int64_t kMicros = 1'000'000;
-// From this many files missing from a rollup on, update() rebuilds the day in bulk.
-constexpr std::ptrdiff_t kBulkThreshold = 4;
+// From this many files missing from a rollup on (four hours of 30-minute intervals), update()
+// rebuilds the day in bulk.
+constexpr std::ptrdiff_t kBulkThreshold = 8;
 
 // The interval row in short: a file replaced by another import differs in one of these.
 std::string fingerprint_of(sqlite::Database& iv) {

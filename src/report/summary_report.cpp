@@ -159,8 +159,8 @@ SummaryReport summary_report(const IntervalCatalog& catalog, const PortLabels& l
     append_notes(r.notes, std::move(scanners.notes));
 
     // Every server of both periods (top 0: no cut below kMaxTop per service).
-    ServerOptions current{options.period, 0, options.expected};
-    ServerOptions before{r.previous, 0, options.expected};
+    ServerOptions current{options.period, 0, options.expected, std::nullopt};
+    ServerOptions before{r.previous, 0, options.expected, std::nullopt};
     ServersReport now = servers_report(catalog, labels, current);
     ServersReport then = servers_report(catalog, labels, before);
     std::set<std::tuple<IpAddress, int, int>> known;
