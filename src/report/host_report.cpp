@@ -11,11 +11,16 @@
 #include <unordered_set>
 
 #include "report/period_sources.hpp"
+#include "report/query_support.hpp"
 #include "report/rollup.hpp"
 #include "report/search_output.hpp"
 #include "store/interval_reader.hpp"
 
 namespace ipaudit::report {
+
+using detail::ip_column;
+using detail::rollup_ip;
+using detail::sort_and_cut;
 
 namespace {
 
@@ -33,25 +38,6 @@ std::string host_sql() {
 
 constexpr std::int64_t kDayUs = 86'400'000'000LL;
 constexpr std::int64_t kHourUs = 3'600'000'000LL;
-
-IpAddress ip_column(const sqlite::Statement& st, int col, const std::filesystem::path& path) {
-    const auto blob = st.column_blob(col);
-    if (blob.size() != 16) throw store::NotAnIntervalFile(path.string() + ": corrupt row (IP is not 16 bytes)");
-    return IpAddress::from_v6_bytes(blob.first<16>());
-}
-
-std::size_t effective_top(std::size_t top) { return top == 0 || top > kMaxTop ? kMaxTop : top; }
-
-template <typename Row, typename Less>
-void sort_and_cut(std::vector<Row>& rows, std::size_t top, Less less) {
-    const std::size_t keep = effective_top(top);
-    if (rows.size() > keep) {
-        std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keep), rows.end(), less);
-        rows.resize(keep);
-    } else {
-        std::sort(rows.begin(), rows.end(), less);
-    }
-}
 
 // Whether side S answered as a server (the rule of servers_report), given what it sent.
 bool answered(int proto, std::int64_t packets, std::int64_t bytes, std::int64_t flags, bool v4) {
@@ -219,12 +205,6 @@ struct RollupHost {
     };
     std::vector<Service> used, offered;  // from service_peer
 };
-
-IpAddress rollup_ip(const sqlite::Statement& st, int col, const RollupDay& r) {
-    const auto blob = st.column_blob(col);
-    if (blob.size() != 16) throw sqlite::Error(r.db.path().string() + ": corrupt rollup row (IP is not 16 bytes)", 11);
-    return IpAddress::from_v6_bytes(blob.first<16>());
-}
 
 RollupHost read_rollup_host(RollupDay& r, const IpAddress& ip) {
     RollupHost h;
