@@ -9,6 +9,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 python3 tcpdump tshark iproute2 procps time
   lighttpd chromium
+  clang libclang-rt-14-dev
+  tcpreplay
+  debootstrap groff-base man-db dpkg-dev fakeroot
 )
 
 missing=()
