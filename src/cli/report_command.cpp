@@ -1,6 +1,7 @@
 // `ipaudit report`: options validated into report options, the report run and written out.
 #include "cli/report_command.hpp"
 #include "cli/option_values.hpp"
+#include "cli/sensor_options.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -50,7 +51,13 @@ const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|se
                                     when it exists): data-dir, ports, min-targets,
                                     expected-servers; the options below override them; a bad
                                     line stops with FILE:LINE (exit 2)
-            -d, --data-dir DIR      data directory (default /var/lib/ipaudit)
+            -d, --data-dir [NAME=]DIR
+                                    data directory (default /var/lib/ipaudit); repeat it
+                                    for several sensors (NAME defaults to DIR's last
+                                    component): rows are ranked across them, with a
+                                    'sensor' column first ('sensor-dir = NAME=DIR'
+                                    lines of the config file do the same)
+            --sensor NAME,..        only these of the sensors
             --from T, --to T        the period [from, to); default the last 24 hours (forms
                                     as for search)
             --top N                 rows per table at most (default 20, 0..10000; 0 = 10000)
@@ -75,7 +82,8 @@ namespace {
 po::options_description report_options() {
     po::options_description desc("report options");
     auto text = [] { return po::value<std::string>(); };
-    desc.add_options()("help,h", "this help")("config,c", text())("data-dir,d", text())("from", text())("to", text())(
+    desc.add_options()("help,h", "this help")("config,c", text())("data-dir,d", po::value<std::vector<std::string>>())(
+        "sensor", text())("from", text())("to", text())(
         "top", text())("format", text())("ports", text())("min-targets", text())("expected", text())("ip", text())(
         "period", text())("week-start", text());
     return desc;
@@ -94,6 +102,53 @@ int summary_output(const rp::IntervalCatalog& catalog, const rp::PortLabels& lab
     return kExitOk;
 }
 
+// What a table report needs besides its data: the options of one run.
+struct ReportRequest {
+    rp::Period period;
+    std::size_t top = rp::kDefaultTop;
+    std::int64_t min_targets = rp::kDefaultMinTargets;
+    std::vector<rp::ExpectedServer> expected;
+    std::optional<IpAddress> host_ip;  // host report
+};
+
+// The table of report `name` (not summary) over one data directory; its notes appended.
+rp::ReportTable table_report(const std::string& name, const rp::IntervalCatalog& catalog, const rp::PortLabels& labels,
+                             const ReportRequest& q, rp::Notes& notes) {
+    const auto keep = [&notes](rp::Notes& own) { notes.insert(notes.end(), own.begin(), own.end()); };
+    if (name == "pairs") {
+        auto r = rp::pairs_report(catalog, {q.period, q.top});
+        keep(r.notes);
+        return rp::pairs_table(r);
+    }
+    if (name == "scanners") {
+        rp::ScannerOptions o;
+        o.period = q.period;
+        o.top = q.top;
+        o.min_targets = q.min_targets;
+        auto r = rp::scanners_report(catalog, o);
+        keep(r.notes);
+        return rp::scanners_table(r, labels);
+    }
+    if (name == "servers") {
+        rp::ServerOptions o;
+        o.period = q.period;
+        o.top = q.top;
+        o.expected = q.expected;
+        auto r = rp::servers_report(catalog, labels, o);
+        keep(r.notes);
+        return rp::servers_table(r);
+    }
+    if (name == "host") {
+        auto r = rp::host_report(catalog, labels,
+                                 rp::HostOptions{*q.host_ip, q.period, q.top, rp::HostFindingOptions{q.min_targets, q.expected}});
+        keep(r.notes);
+        return rp::host_table(r);
+    }
+    auto r = rp::traffic_report(catalog, labels, {q.period, q.top});
+    keep(r.notes);
+    return rp::traffic_table(r);
+}
+
 }  // namespace
 
 int report_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, std::int64_t now_us) {
@@ -109,7 +164,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
         return kExitUsage;
     }
     const std::string prefix = "ipaudit report " + name + ": ";
-    std::filesystem::path data_dir = "/var/lib/ipaudit";
+    DataSources sources;
     rp::Period period;
     std::size_t top = rp::kDefaultTop;
     rp::OutputFormat format = rp::OutputFormat::kText;
@@ -138,13 +193,11 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
         } catch (const rp::SettingsError& e) {
             throw UsageError(e.what());
         }
-        data_dir = settings.data_dir;
         min_targets = settings.min_targets;
         expected = settings.expected;
-        if (const auto dir = get(vm, "data-dir")) {
-            if (dir->empty()) throw UsageError("--data-dir: empty");
-            data_dir = *dir;
-        }
+        sources = data_sources(vm, settings.sensors, settings.data_dir);
+        if (name == "summary" && sources.sensors.size() > 1)
+            throw UsageError("the summary covers one sensor at a time: pick one with --sensor NAME");
         if (name == "summary") {
             std::optional<rp::SummaryKind> kind;
             rp::WeekStart week_start = rp::WeekStart::kMonday;
@@ -218,49 +271,39 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
         err << prefix << e.what() << '\n';
         return kExitFailure;
     }
-    std::error_code ec;
-    if (!std::filesystem::is_directory(data_dir, ec)) {
-        err << prefix << "data directory " << data_dir.string() << ": "
-            << (ec ? ec.message() : std::string("no such directory")) << '\n';
-        return kExitFailure;
+    for (const rp::Sensor& sensor : sources.sensors) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(sensor.data_dir, ec)) {
+            err << prefix << (sensor.name.empty() ? "" : "sensor " + sensor.name + ": ") << "data directory "
+                << sensor.data_dir.string() << ": " << (ec ? ec.message() : std::string("no such directory")) << '\n';
+            return kExitFailure;
+        }
     }
-    const rp::IntervalCatalog catalog(data_dir);
     if (name == "summary")
-        return summary_output(catalog, labels, {period, top, min_targets, expected},
+        return summary_output(rp::IntervalCatalog(sources.sensors.front().data_dir), labels,
+                              {period, top, min_targets, expected},
                               html ? std::nullopt : std::optional<rp::OutputFormat>(format), out, err, prefix);
+    // One sensor's table of the report, its notes appended to `notes`.
+    const auto run_one = [&](const std::filesystem::path& data_dir, rp::Notes& notes) {
+        const rp::IntervalCatalog catalog(data_dir);
+        rp::ReportTable table;
+        table = table_report(name, catalog, labels, {period, top, min_targets, expected, host_ip}, notes);
+        if (!catalog.data_span()) notes.push_back("no interval files under " + (data_dir / "intervals").string());
+        return table;
+    };
     rp::ReportTable table;
     rp::Notes notes;
-    if (name == "pairs") {
-        auto r = rp::pairs_report(catalog, {period, top});
-        table = rp::pairs_table(r);
-        notes = std::move(r.notes);
-    } else if (name == "scanners") {
-        rp::ScannerOptions o;
-        o.period = period;
-        o.top = top;
-        o.min_targets = min_targets;
-        auto r = rp::scanners_report(catalog, o);
-        table = rp::scanners_table(r, labels);
-        notes = std::move(r.notes);
-    } else if (name == "servers") {
-        rp::ServerOptions o;
-        o.period = period;
-        o.top = top;
-        o.expected = expected;
-        auto r = rp::servers_report(catalog, labels, o);
-        table = rp::servers_table(r);
-        notes = std::move(r.notes);
-    } else if (name == "host") {
-        auto r = rp::host_report(catalog, labels,
-                                 rp::HostOptions{*host_ip, period, top, rp::HostFindingOptions{min_targets, expected}});
-        table = rp::host_table(r);
-        notes = std::move(r.notes);
+    if (!sources.labelled) {
+        table = run_one(sources.sensors.front().data_dir, notes);
     } else {
-        auto r = rp::traffic_report(catalog, labels, {period, top});
-        table = rp::traffic_table(r);
-        notes = std::move(r.notes);
+        std::vector<rp::SensorTable> tables;
+        for (const rp::Sensor& sensor : sources.sensors) {
+            rp::Notes own;
+            tables.push_back({sensor.name, run_one(sensor.data_dir, own)});
+            for (auto& note : own) notes.push_back("sensor " + sensor.name + ": " + note);
+        }
+        table = rp::merge_sensor_tables(std::move(tables), top);
     }
-    if (!catalog.data_span()) notes.push_back("no interval files under " + (data_dir / "intervals").string());
     rp::write_report(format, out, table, period, notes);
     out.flush();
     if (format != rp::OutputFormat::kJson)

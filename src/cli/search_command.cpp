@@ -1,6 +1,7 @@
 // `ipaudit search`: options validated one by one into a SearchFilter, then run and written out.
 #include "cli/search_command.hpp"
 #include "cli/option_values.hpp"
+#include "cli/sensor_options.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -22,7 +23,11 @@ const char* const kSearchHelp = R"(    search  Sessions matching every given fil
             bytes_in is what the local side received; talkers are L(ocal) or R(emote), and the
             last talker is - for a one-way session (no answer). Times are local (TZ).
 
-            -d, --data-dir DIR      data directory (default /var/lib/ipaudit)
+            -d, --data-dir [NAME=]DIR
+                                    data directory (default /var/lib/ipaudit); repeat it
+                                    for several sensors: their rows in turn, with a
+                                    'sensor' column first, under one line limit
+            --sensor NAME,..        only these of the sensors
             --from T, --to T        the period [from, to); default the last 24 hours. T is
                                     YYYY-MM-DD (a whole day: --from D --to D is day D),
                                     'YYYY-MM-DD HH:MM[:SS]', -Nd, -Nh, -Nm (before now),
@@ -47,17 +52,14 @@ const char* const kSearchHelp = R"(    search  Sessions matching every given fil
 namespace {
 
 struct Parsed {
-    std::filesystem::path data_dir = "/var/lib/ipaudit";
+    DataSources sources;
     rp::SearchFilter filter;
     rp::OutputFormat format = rp::OutputFormat::kText;
 };
 
 Parsed parse_options(const po::variables_map& vm, std::int64_t now_us) {
     Parsed p;
-    if (const auto dir = get(vm, "data-dir")) {
-        if (dir->empty()) throw UsageError("--data-dir: empty");
-        p.data_dir = *dir;
-    }
+    p.sources = data_sources(vm, {}, "/var/lib/ipaudit");
     try {
         p.filter.period = rp::parse_period(get(vm, "from"), get(vm, "to"), now_us);
     } catch (const rp::TimeSpecError& e) {
@@ -87,7 +89,8 @@ po::options_description search_options() {
     auto text = [] { return po::value<std::string>(); };
     desc.add_options()
         ("help,h", "this help")
-        ("data-dir,d", text())
+        ("data-dir,d", po::value<std::vector<std::string>>())
+        ("sensor", text())
         ("from", text())
         ("to", text())
         ("ip", text())
@@ -126,23 +129,52 @@ int search_command(const std::vector<std::string>& args, std::ostream& out, std:
         return kExitUsage;
     }
 
-    std::error_code ec;
-    if (!std::filesystem::is_directory(p.data_dir, ec)) {
-        err << "ipaudit search: data directory " << p.data_dir.string() << ": "
-            << (ec ? ec.message() : std::string("no such directory")) << '\n';
-        return kExitFailure;
+    std::vector<rp::IntervalCatalog> catalogs;
+    rp::SearchContext context{p.filter.period, std::nullopt, p.sources.labelled};
+    for (const rp::Sensor& sensor : p.sources.sensors) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(sensor.data_dir, ec)) {
+            err << "ipaudit search: " << (sensor.name.empty() ? "" : "sensor " + sensor.name + ": ") << "data directory "
+                << sensor.data_dir.string() << ": " << (ec ? ec.message() : std::string("no such directory")) << '\n';
+            return kExitFailure;
+        }
+        catalogs.emplace_back(sensor.data_dir);
+        if (const auto span = catalogs.back().data_span()) {  // the union of the sensors' spans
+            if (!context.data) context.data = span;
+            context.data->first_start_us = std::min(context.data->first_start_us, span->first_start_us);
+            context.data->last_start_us = std::max(context.data->last_start_us, span->last_start_us);
+        }
     }
-    const rp::IntervalCatalog catalog(p.data_dir);
-    rp::SearchContext context{p.filter.period, catalog.data_span()};
     rp::SearchWriter writer(p.format, out, context);
     rp::SearchSummary summary;
     try {
-        summary = rp::run_search(catalog, p.filter, [&writer](const rp::SearchRow& row) { writer.row(row); });
+        // The sensors in turn under one line limit: each gets what the earlier ones left.
+        for (std::size_t i = 0; i < catalogs.size() && !summary.limited; ++i) {
+            const rp::Sensor& sensor = p.sources.sensors[i];
+            const std::string label = sensor.name.empty() ? "" : "sensor " + sensor.name + ": ";
+            rp::SearchFilter filter = p.filter;
+            rp::SearchSummary part;
+            if (i > 0 && summary.rows >= summary.limit) {
+                // The limit is used up: one more matching row here only means "limited".
+                filter.limit = 1;
+                part = rp::run_search(catalogs[i], filter, [](const rp::SearchRow&) {});
+                summary.limited = part.rows > 0;
+                break;
+            }
+            filter.limit = i == 0 ? p.filter.limit : summary.limit - summary.rows;
+            writer.set_sensor(sensor.name);
+            part = rp::run_search(catalogs[i], filter, [&writer](const rp::SearchRow& row) { writer.row(row); });
+            if (i == 0) summary.limit = part.limit;
+            summary.rows += part.rows;
+            summary.limited = part.limited;
+            for (auto& note : part.notes) summary.notes.push_back(label + note);
+            if (!catalogs[i].data_span())
+                summary.notes.push_back(label + "no interval files under " + (sensor.data_dir / "intervals").string());
+        }
     } catch (const rp::FilterError& e) {
         err << "ipaudit search: " << e.what() << '\n';
         return kExitUsage;
     }
-    if (!context.data) summary.notes.push_back("no interval files under " + (p.data_dir / "intervals").string());
     writer.finish(summary);
     out.flush();
     if (p.format != rp::OutputFormat::kJson) {

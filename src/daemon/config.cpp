@@ -67,7 +67,10 @@ po::options_description shared_options() {
          "targets for a host to be listed as a scanner (default 50).")
         ("expected-servers", po::value<std::string>()->value_name("HOST:PORT,.."),
          "Reports only (accepted and ignored here): servers the servers report does not flag, e.g. "
-         "10.1.1.25:25,[2001:db8::1]:443.");
+         "10.1.1.25:25,[2001:db8::1]:443.")
+        ("sensor-dir", po::value<std::vector<std::string>>()->value_name("NAME=DIR"),
+         "Reports only (accepted and ignored here): on a report host, one line per sensor whose "
+         "data directory the reports read together, with a sensor column.");
     return d;
 }
 
@@ -207,7 +210,7 @@ using Origins = std::map<std::string, std::string>;
 // Options that take one value per occurrence and accumulate (a vector), as opposed to options
 // that may be set once.
 bool is_list_option(const std::string& name) {
-    return name == "local" || name == "other" || name == "interface" || name == "read";
+    return name == "local" || name == "other" || name == "interface" || name == "read" || name == "sensor-dir";
 }
 
 // Reads `text` line by line so every error can name its line; each line is parsed and checked

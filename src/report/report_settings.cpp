@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "report/search_filter.hpp"
+#include "report/sensors.hpp"
 #include "report/time_spec.hpp"
 
 namespace ipaudit::report {
@@ -26,6 +27,12 @@ void apply(ReportSettings& s, const std::string& key, const std::string& value) 
         s.data_dir = value;
     } else if (key == "ports") {
         s.ports_file = std::filesystem::path(value);
+    } else if (key == "sensor-dir") {
+        Sensor sensor = parse_sensor(value);
+        for (const Sensor& other : s.sensors)
+            if (other.name == sensor.name)
+                throw SensorError("sensor '" + sensor.name + "' is already defined (" + other.data_dir.string() + ")");
+        s.sensors.push_back(std::move(sensor));
     } else if (key == "min-targets") {
         s.min_targets = parse_count(value, 1, 1'000'000'000);
     } else {  // expected-servers: HOST:PORT never holds a blank, so "a:1, b:2" may be spaced
@@ -37,7 +44,7 @@ void apply(ReportSettings& s, const std::string& key, const std::string& value) 
 }
 
 bool known(const std::string& key) {
-    return key == "data-dir" || key == "ports" || key == "min-targets" || key == "expected-servers";
+    return key == "data-dir" || key == "ports" || key == "min-targets" || key == "expected-servers" || key == "sensor-dir";
 }
 
 }  // namespace
@@ -64,7 +71,7 @@ ReportSettings parse_report_settings(std::string_view text, const std::string& s
             const std::string key = trim(std::string_view(line).substr(0, eq));
             if (!known(key)) continue;  // ipauditd's option: it checks it
             const auto [it, fresh] = seen.emplace(key, line_no);
-            if (!fresh) {
+            if (!fresh && key != "sensor-dir") {  // one line per sensor
                 problem = "'" + key + "' is already set on line " + std::to_string(it->second);
             } else {
                 try {

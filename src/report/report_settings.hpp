@@ -9,6 +9,8 @@
 //   ports = FILE                    port labels (default: PortLabels::configured(nullopt))
 //   min-targets = N                 scanners: unanswered targets to be listed, 1..1000000000 (default 50)
 //   expected-servers = H:P,...      servers not flagged (IPv6 as [ADDR]:PORT; blanks allowed)
+//   sensor-dir = NAME=DIR           one line per sensor: report over these data directories
+//                                   together (a report host), with a sensor column
 // Every other key belongs to ipauditd, which checks it; it is skipped here. Paths are taken
 // as written (give absolute ones: the web server's working directory is not the admin's).
 #pragma once
@@ -24,6 +26,7 @@
 
 #include "report/port_labels.hpp"
 #include "report/report_queries.hpp"
+#include "report/sensors.hpp"
 
 namespace ipaudit::report {
 
@@ -42,6 +45,7 @@ struct ReportSettings {
     std::optional<std::filesystem::path> ports_file;  // `ports`, when set
     std::int64_t min_targets = kDefaultMinTargets;
     std::vector<ExpectedServer> expected;
+    std::vector<Sensor> sensors;  // `sensor-dir` lines, in file order; empty: data_dir alone
 
     std::string source;                         // the file read, "" when none
     std::map<std::string, std::string> origin;  // key -> "FILE:LINE" of the line that set it

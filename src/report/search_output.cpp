@@ -13,10 +13,14 @@ namespace {
 
 std::string talker_text(char t) { return std::string(1, t); }
 
-// The 14 fields as text; `for_people` picks protocol names and minute-precision intervals.
-std::array<std::string, 14> fields(const SearchRow& r, bool for_people) {
+// The fields as text, after the sensor's name when there is a sensor column; `for_people` picks
+// protocol names and minute-precision intervals.
+std::vector<std::string> fields(const SearchRow& r, bool for_people, const std::string* sensor) {
+    std::vector<std::string> f;
+    f.reserve(15);
+    if (sensor) f.push_back(*sensor);
     const std::int64_t interval_us = r.interval_start_us;
-    return {for_people ? format_local_minute(interval_us) : format_local_time(interval_us),
+    for (std::string& field : std::array<std::string, 14>{for_people ? format_local_minute(interval_us) : format_local_time(interval_us),
             r.local_ip.to_string(),
             r.remote_ip.to_string(),
             for_people ? protocol_name(r.proto) : std::to_string(r.proto),
@@ -29,7 +33,9 @@ std::array<std::string, 14> fields(const SearchRow& r, bool for_people) {
             format_local_time(r.first_us),
             format_local_time(r.last_us),
             talker_text(r.first_talker),
-            talker_text(r.last_talker)};
+            talker_text(r.last_talker)})
+        f.push_back(std::move(field));
+    return f;
 }
 
 // Columns right-aligned in text: the numbers.
@@ -63,12 +69,15 @@ OutputFormat parse_output_format(std::string_view text) {
 
 SearchWriter::SearchWriter(OutputFormat format, std::ostream& out, SearchContext context)
     : format_(format), out_(&out), context_(context) {
+    if (context_.sensor_column) columns_.push_back("sensor");
+    columns_.insert(columns_.end(), kSearchColumns.begin(), kSearchColumns.end());
+    text_width_.assign(columns_.size(), 0);
     begin();
 }
 
 void SearchWriter::begin() {
     if (format_ == OutputFormat::kCsv) {
-        for (std::size_t i = 0; i < kSearchColumns.size(); ++i) *out_ << (i ? "," : "") << kSearchColumns[i];
+        for (std::size_t i = 0; i < columns_.size(); ++i) *out_ << (i ? "," : "") << columns_[i];
         *out_ << '\n';
     } else if (format_ == OutputFormat::kJson) {
         *out_ << "{\"rows\":[";
@@ -76,9 +85,11 @@ void SearchWriter::begin() {
 }
 
 void SearchWriter::row(const SearchRow& r) {
+    const std::string* sensor = context_.sensor_column ? &sensor_ : nullptr;
+    const std::size_t first = sensor ? 1 : 0;  // index of interval_start
     switch (format_) {
         case OutputFormat::kText: {
-            const auto f = fields(r, true);
+            const auto f = fields(r, true, sensor);
             std::string joined;
             for (std::size_t i = 0; i < f.size(); ++i) {
                 text_width_[i] = std::max(text_width_[i], f[i].size());
@@ -88,17 +99,17 @@ void SearchWriter::row(const SearchRow& r) {
             break;
         }
         case OutputFormat::kCsv: {
-            const auto f = fields(r, false);
+            const auto f = fields(r, false, sensor);
             for (std::size_t i = 0; i < f.size(); ++i) *out_ << (i ? "," : "") << csv_field(f[i]);
             *out_ << '\n';
             break;
         }
         case OutputFormat::kJson: {
-            const auto f = fields(r, false);
+            const auto f = fields(r, false, sensor);
             *out_ << (first_row_ ? "\n" : ",\n") << '{';
             for (std::size_t i = 0; i < f.size(); ++i) {
-                const bool number = i >= 3 && i <= 9;  // proto .. packets_out
-                *out_ << (i ? "," : "") << '"' << kSearchColumns[i] << "\":" << (number ? f[i] : json_string(f[i]));
+                const bool number = i >= first + 3 && i <= first + 9;  // proto .. packets_out
+                *out_ << (i ? "," : "") << '"' << columns_[i] << "\":" << (number ? f[i] : json_string(f[i]));
             }
             // Exact times for programs; the text times above are local and to the second.
             *out_ << ",\"interval_start_us\":" << r.interval_start_us << ",\"first_us\":" << r.first_us
@@ -129,20 +140,22 @@ void SearchWriter::finish(const SearchSummary& summary) {
     }
     if (format_ != OutputFormat::kText) return;
 
-    std::array<std::size_t, 14> width = text_width_;
-    for (std::size_t i = 0; i < width.size(); ++i) width[i] = std::max(width[i], kSearchColumns[i].size());
-    const auto line = [&](const std::array<std::string_view, 14>& cells) {
+    std::vector<std::size_t> width = text_width_;
+    for (std::size_t i = 0; i < width.size(); ++i) width[i] = std::max(width[i], columns_[i].size());
+    const std::size_t first = context_.sensor_column ? 1 : 0;
+    const auto line = [&](const std::vector<std::string_view>& cells) {
         std::string s;
         for (std::size_t i = 0; i < cells.size(); ++i) {
             const std::string pad(width[i] - cells[i].size(), ' ');
             if (i) s += "  ";
-            s += kRightAligned[i] ? pad + std::string(cells[i]) : std::string(cells[i]) + (i + 1 < cells.size() ? pad : "");
+            const bool right = i >= first && kRightAligned[i - first];
+            s += right ? pad + std::string(cells[i]) : std::string(cells[i]) + (i + 1 < cells.size() ? pad : "");
         }
         *out_ << s << '\n';
     };
-    line(kSearchColumns);
+    line(columns_);
+    std::vector<std::string_view> cells(columns_.size());
     for (const std::string& joined : text_rows_) {
-        std::array<std::string_view, 14> cells;
         std::string_view rest = joined;
         for (auto& cell : cells) {
             const std::size_t tab = rest.find('\t');

@@ -27,6 +27,7 @@ inline constexpr std::array<std::string_view, 14> kSearchColumns = {
 struct SearchContext {
     Period period;
     std::optional<DataSpan> data;  // "data available from ... to ..."
+    bool sensor_column = false;    // several sensors: a `sensor` column first (set_sensor())
 };
 
 // Writes one search's output to `out`. CSV and JSON stream each row as it comes; text buffers
@@ -38,6 +39,8 @@ struct SearchContext {
 class SearchWriter {
 public:
     SearchWriter(OutputFormat format, std::ostream& out, SearchContext context);
+    // The sensor the next rows come from (with SearchContext::sensor_column).
+    void set_sensor(std::string name) { sensor_ = std::move(name); }
     void row(const SearchRow& r);
     void finish(const SearchSummary& summary);
 
@@ -48,9 +51,11 @@ private:
     std::ostream* out_;
     SearchContext context_;
     bool first_row_ = true;
+    std::string sensor_;
+    std::vector<std::string_view> columns_;  // kSearchColumns, after "sensor" when there is one
     // Text rows, cells joined by '\t' (no cell holds one): one allocation per row.
     std::vector<std::string> text_rows_;
-    std::array<std::size_t, 14> text_width_{};
+    std::vector<std::size_t> text_width_;
 };
 
 // Short protocol names for people: tcp, udp, icmp, icmp6, else the number.
