@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/check_command.hpp"
 #include "cli/dump_command.hpp"
 #include "cli/prune_command.hpp"
 #include "cli/report_command.hpp"
@@ -38,6 +39,7 @@ SYNOPSIS
                    [--ports FILE]
     ipaudit prune [-d DATA_DIR] [--keep-intervals DAYS] [--keep-rollups DAYS] [--max-size SIZE]
                   [--dry-run]
+    ipaudit check [-c FILE] [-d DATA_DIR] [--user USER] [--web-user USER]
     ipaudit --help | --version
 
 COMMANDS
@@ -93,7 +95,7 @@ int dump(const std::vector<std::string>& args) {
 int run(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << kUsage << ipaudit::cli::kSearchHelp << '\n' << ipaudit::cli::kReportHelp << '\n'
-                  << ipaudit::cli::kRollupHelp << '\n' << ipaudit::cli::kPruneHelp << kExitStatus;
+                  << ipaudit::cli::kRollupHelp << '\n' << ipaudit::cli::kPruneHelp << '\n' << ipaudit::cli::kCheckHelp << kExitStatus;
         return args.empty() ? kExitUsage : kExitOk;
     }
     if (args[0] == "--version" || args[0] == "-V") {
@@ -116,6 +118,11 @@ int run(const std::vector<std::string>& args) {
     if (args[0] == "prune") {
         const auto now = std::chrono::system_clock::now().time_since_epoch();
         return ipaudit::cli::prune_command(rest, std::cout, std::cerr,
+                                           std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+    }
+    if (args[0] == "check") {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        return ipaudit::cli::check_command(rest, std::cout, std::cerr,
                                            std::chrono::duration_cast<std::chrono::microseconds>(now).count());
     }
     std::cerr << "ipaudit: unknown command '" << args[0] << "' (see ipaudit --help)\n";
