@@ -31,7 +31,7 @@ SKIP = 77
 # One option as --help and the page tags write it: "-d, --data-dir DIR", "--from T",
 # "--period week|month", "--expected H:P,..", "--dry-run". An argument starts with a capital
 # letter (DIR, IP[/LEN], H:P,..) or is a list of words separated by '|'.
-ARG = r"(?:[A-Z][^\s]*?|[a-z0-9]+(?:\|[a-z0-9]+)+)"
+ARG = r"(?:\[?[A-Z][^\s]*?|[a-z0-9]+(?:\|[a-z0-9]+)+)"  # DIR, [NAME=]DIR, text|csv|json
 ENTRY = r"(?:(?P<short>-[A-Za-z]), )?(?P<long>--[a-z0-9][a-z0-9-]*)(?: (?P<arg>" + ARG + r")(?=, -|\s|$))?"
 ENTRY_RE = re.compile(ENTRY)
 # A list of entries: "--from T, --to T". An argument ends where ", -" or a blank follows.
