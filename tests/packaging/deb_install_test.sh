@@ -201,6 +201,12 @@ cgi pairs.cgi "from=$first_day" > /tmp/cgi-pairs.out 2> /tmp/cgi-pairs.err || fa
 grep -q '10\.' /tmp/cgi-pairs.out || fail "pairs.cgi: no local host in the page"
 echo "    index.cgi $(wc -c < /tmp/cgi-index.out) bytes, pairs.cgi $(wc -c < /tmp/cgi-pairs.out) bytes"
 
+echo "== reinstall keeps an edited configuration and the data"
+echo "# edited by the administrator" >> /etc/ipaudit/ipaudit.conf
+check "dpkg -i (reinstall)" dpkg -i "$deb"
+tail -1 /etc/ipaudit/ipaudit.conf | grep -q 'edited by the administrator' || fail "reinstall overwrote /etc/ipaudit/ipaudit.conf"
+[[ $(find /var/lib/ipaudit/intervals -name '*.db' | wc -l) -eq $files ]] || fail "reinstall changed the interval files"
+
 echo "== apt-get purge ipaudit"
 if ! apt-get purge -y -q ipaudit > /tmp/purge.log 2>&1; then
   cat /tmp/purge.log >&2
