@@ -83,8 +83,8 @@ install(DIRECTORY sql/ DESTINATION ${IPAUDIT_SHARE_DIR}/sql FILES_MATCHING PATTE
 install(FILES ${_gen}/lighttpd.conf ${_gen}/apache-ipaudit.conf ${_gen}/nginx-ipaudit.conf
         DESTINATION ${IPAUDIT_EXAMPLES_DIR})
 
-# Man pages: whatever docs/man/NAME.SECTION exists when cmake runs (gzipped for the package by
-# cmake/Packaging.cmake through IPAUDIT_GZIP_MAN).
+# Man pages: whatever docs/man/NAME.SECTION exists (globbed again at every build), gzipped when
+# IPAUDIT_GZIP_MAN is on (scripts/package.sh turns it on for the .deb).
 option(IPAUDIT_GZIP_MAN "Install the man pages gzipped (the .deb does)" OFF)
 find_program(GZIP_EXECUTABLE gzip)
 file(GLOB _man_pages CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/man/*.[1-8])
