@@ -2,7 +2,7 @@
 # conf/ipaudit-weekly-mail against a fake `ipaudit` that prints canned reports: the MIME
 # structure of the message (headers, both parts, the closing boundary), the week it asks for,
 # -d, errors (no MAILTO, a failing report), sending through SENDMAIL, base64 for over-long lines.
-# Then conf/ipaudit.cron: well-formed /etc/cron.d entries for the three jobs.
+# Then conf/ipaudit.cron: well-formed /etc/cron.d entries for the three jobs, shipped commented out.
 # Usage: weekly_mail_test.sh PATH/TO/ipaudit-weekly-mail PATH/TO/ipaudit.cron
 set -uo pipefail
 
@@ -189,19 +189,23 @@ check "--help" bash "$script" --help > /dev/null
 
 # --- conf/ipaudit.cron ---
 check "cron file ends with a newline" test "$(tail -c 1 "$cron" | od -An -c | tr -d ' ')" == '\n'
-entries=$(grep -Ev '^[[:space:]]*(#|$)|^[A-Za-z_]+=' "$cron")
+# Shipped disabled: no active job; the three jobs are there commented out ('#' then the entry).
+check "no active cron entry (nothing runs until the admin enables it)" \
+    test -z "$(grep -Ev '^[[:space:]]*(#|$)|^[A-Za-z_]+=' "$cron")"
+entries=$(grep -E '^#[0-9*]' "$cron" | sed 's/^#//')
 check "three cron entries" test "$(wc -l <<< "$entries")" -eq 3
 while read -r m h dom mon dow user command; do
     check "entry has a command: $m $h" test -n "$command"
     check "entry runs as ipaudit: $command" test "$user" == ipaudit
     check "no % in a cron command: $command" test "${command//%/}" == "$command"
+    check "entry checks the program is installed: $command" grep -q '^\[ -x /usr/' <<< "$command"
     case $command in
         *'/usr/bin/ipaudit prune '*)
             check "prune nightly at 03:17" test "$m $h $dom $mon $dow" == '17 3 * * *'
             check "prune keeps 35 days of intervals, 400 of rollups" grep -q -- '--keep-intervals 35 --keep-rollups 400' <<< "$command" ;;
         *'/usr/bin/ipaudit rollup'*)
             check "rollup hourly" test "$h $dom $mon $dow" == '* * * *' ;;
-        *'/usr/share/ipaudit/ipaudit-weekly-mail'*)
+        *'/usr/lib/ipaudit/ipaudit-weekly-mail'*)
             check "weekly mail Mondays at 06:00" test "$m $h $dom $mon $dow" == '0 6 * * 1' ;;
         *) fail "unexpected cron entry: $command" ;;
     esac
