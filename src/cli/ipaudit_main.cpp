@@ -43,15 +43,18 @@ SYNOPSIS
     ipaudit --help | --version
 
 COMMANDS
-    dump    Print an interval file as sorted, deterministic text: a header line, then one
+)";
+
+const char* const kDumpHelp = R"(    dump    Print an interval file as sorted, deterministic text: a header line, then one
             tab-separated line per session, ordered by (ip_a, ip_b, proto, port_a, port_b).
             Columns: ip_a ip_b proto port_a port_b pkts_ab pkts_ba bytes_ab bytes_ba first_us
             last_us first_talker last_talker first_by flags_ab flags_ba class_a class_b.
             Talkers are a or b; first_by is syn (a SYN named the initiator) or guess (first
             packet seen); flags are TCP flag letters FSRPAUEC; class is L(ocal), R(emote) or
-            O(ther). With --meta, the interval row and the non-zero decode counters come first
-            as '# ' lines.
+            O(ther).
 
+            --meta                  the interval row and the non-zero decode counters
+                                    first, as '# ' lines
 )";
 
 const char* const kExitStatus = R"(
@@ -62,7 +65,7 @@ EXIT STATUS
 
 int dump(const std::vector<std::string>& args) {
     po::options_description desc("dump options");
-    desc.add_options()("meta", po::bool_switch(), "also print the interval row and decode counters")(
+    desc.add_options()("help,h", "this help")("meta", po::bool_switch(), "also print the interval row and decode counters")(
         "file", po::value<std::vector<std::string>>(), "interval files");
     po::positional_options_description pos;
     pos.add("file", -1);
@@ -72,6 +75,10 @@ int dump(const std::vector<std::string>& args) {
     } catch (const po::error& e) {
         std::cerr << "ipaudit dump: " << e.what() << '\n';
         return kExitUsage;
+    }
+    if (vm.count("help")) {
+        std::cout << "usage: ipaudit dump [--meta] FILE.db...\n\n" << kDumpHelp;
+        return kExitOk;
     }
     if (!vm.count("file")) {
         std::cerr << "ipaudit dump: which file? usage: ipaudit dump [--meta] FILE.db...\n";
@@ -94,7 +101,7 @@ int dump(const std::vector<std::string>& args) {
 // Runs one subcommand; returns its exit status.
 int run(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        std::cout << kUsage << ipaudit::cli::kSearchHelp << '\n' << ipaudit::cli::kReportHelp << '\n'
+        std::cout << kUsage << kDumpHelp << '\n' << ipaudit::cli::kSearchHelp << '\n' << ipaudit::cli::kReportHelp << '\n'
                   << ipaudit::cli::kRollupHelp << '\n' << ipaudit::cli::kPruneHelp << '\n' << ipaudit::cli::kCheckHelp << kExitStatus;
         return args.empty() ? kExitUsage : kExitOk;
     }

@@ -270,7 +270,7 @@ def check_ipaudit(args, problems):
             if not column:
                 problems.append(f"ipaudit {command} --help: no options found; has its layout changed?")
             opts.update(column)  # the option column has the short forms and argument names
-        elif command != "dump":  # dump has no --help of its own (yet): its SYNOPSIS line stands
+        else:
             problems.append(f"ipaudit {command} --help: exit status {rc}: {err.strip()}")
         help_opts[command] = opts
     # Report kinds: ipaudit report KIND --help, each compared with the page's report section.
