@@ -41,6 +41,13 @@ po::options_description shared_options() {
          "Bytes captured per packet, 64..262144 (default 256: headers only; IP lengths come from headers).")
         ("no-promisc", po::bool_switch(), "Do not put interfaces into promiscuous mode.")
         ("buffer-size", po::value<int>()->value_name("MIB"), "Kernel capture buffer per interface in MiB, 1..2047 (default 32).")
+        ("on-interface-loss", po::value<std::string>()->value_name("wait|exit"),
+         "When an interface vanishes or its capture fails: write the interval so far at once, then "
+         "'wait' (default): keep running, capture on the other interfaces, and try to reopen it every "
+         "2 s, capture resuming into new intervals when it is back; 'exit': exit with status 1 (for "
+         "a service manager to restart ipauditd). Reopening needs capture privileges: after --user "
+         "there are none, so then ipauditd logs that it cannot reopen without them and exits 1 as "
+         "with 'exit'.")
         ("foreground", po::bool_switch(), "Stay in the foreground and log to stderr (the default).")
         ("daemon", po::bool_switch(),
          "Detach from the terminal and log to syslog. Relative paths (-c, -d, -r, --pidfile) are taken "
@@ -154,6 +161,10 @@ Config build_config(const po::variables_map& vm, const std::set<std::string>& fr
     c.buffer_mib = get_or<int>(vm, "buffer-size", c.buffer_mib);
     // libpcap takes the size in bytes as an int: 2048 MiB would overflow it.
     if (c.buffer_mib < 1 || c.buffer_mib > 2047) throw ConfigError("--buffer-size: must be 1..2047 MiB");
+    const std::string loss = get_or<std::string>(vm, "on-interface-loss", "wait");
+    if (loss == "wait") c.on_interface_loss = InterfaceLoss::kWait;
+    else if (loss == "exit") c.on_interface_loss = InterfaceLoss::kExit;
+    else throw ConfigError("--on-interface-loss: must be wait or exit, not '" + loss + "'");
     const bool fg = get_or<bool>(vm, "foreground", false);
     c.daemonize = get_or<bool>(vm, "daemon", false);
     if (fg && c.daemonize) {

@@ -129,6 +129,10 @@ class NetnsPair:
         atexit.register(self.close)
         sh("ip", "netns", "add", self.a)
         sh("ip", "netns", "add", self.b)
+        self.make_link()
+
+    def make_link(self):
+        """Creates the veth pair with its addresses (again, after a test deleted it)."""
         sh("ip", "link", "add", self.if_a, "netns", self.a, "type", "veth", "peer", "name", self.if_b, "netns", self.b)
         for ns, ifc, v4, v6 in ((self.a, self.if_a, A_V4, A_V6), (self.b, self.if_b, B_V4, B_V6)):
             sh("ip", "-n", ns, "link", "set", "lo", "up")
