@@ -58,7 +58,9 @@ po::options_description shared_options() {
         ("sensor", po::value<std::string>()->value_name("NAME"), "Sensor name recorded in every file (default: host name).")
         ("max-memory", po::value<std::string>()->value_name("SIZE"),
          "Memory for session tables, including intervals waiting to be written (default 1G). When "
-         "spent, new sessions are counted as overflow, never silently lost.")
+         "spent, packets of new sessions are counted as overflow (overflow_packets/bytes of the "
+         "interval file; known sessions go on counting), never silently lost; this is logged when "
+         "it happens and again when the interval is written.")
         ("carry-window", po::value<std::int64_t>()->value_name("SECS"),
          "Sessions active this close to an interval's end keep their first talker in the next (default 300).")
         ("retry-interval", po::value<std::int64_t>()->value_name("SECS"),
@@ -397,7 +399,8 @@ DESCRIPTION
 
     Live capture opens the interfaces as root, then drops to --user. Files are written by a
     separate thread: a slow or full disk never stops capture; finished intervals wait in memory
-    (within --max-memory) and are written when the disk recovers.
+    (within --max-memory) and are written when the disk recovers. A write problem is logged once
+    when it starts (not per waiting interval or retry), and once more when writing works again.
 
 )";
     out << shared_options() << '\n' << command_line_only() << '\n';
