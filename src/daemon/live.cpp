@@ -123,7 +123,8 @@ int run_live(const RunContext& context) {
     for (const auto& h : handles) fds.push_back({pcap_get_selectable_fd(h.get()), POLLIN, 0});
     const LiveOptions live_options{cfg.snaplen, cfg.promiscuous, cfg.buffer_mib, cfg.filter};
     const bool exit_on_loss = cfg.on_interface_loss == InterfaceLoss::kExit;
-    // An interface whose capture failed (it vanished, or went down): reopened every few seconds
+    // An interface whose capture failed (it vanished; one that only goes down stays open and
+    // resumes by itself with libpcap 1.10 on Linux): reopened every few seconds
     // unless --on-interface-loss=exit. `reopen_error` is the last reason reopening failed, logged
     // once, not on every attempt.
     struct Lost {
