@@ -70,7 +70,7 @@ def main():
         time.sleep(left + 1)
     # No ICMP port unreachable answers from B: the flood is the only traffic.
     pair.run(pair.b, ["sh", "-c", "sysctl -qw net.ipv4.icmp_ratelimit=1000000; sysctl -qw net.ipv4.icmp_msgs_per_sec=1"])
-    tcpdump = L.Tcpdump(pair, pair.a, pair.if_a, pcap)
+    tcpdump = L.Tcpdump(pair, pair.a, pair.if_a, pcap, immediate=False, buffer_kib=32768)
     argv = [ipauditd, "-i", pair.if_a, "-d", data, "-l", L.LOCAL_A, "--interval", "86400", "--retry-interval", "1",
             "--max-memory", "16M", "--no-rollups", "--pidfile", pidfile, "--foreground"]
     daemon = L.Daemon(pair, pair.a, argv, os.path.join(work, "ipauditd.log"),
@@ -132,6 +132,7 @@ def main():
 
     # 4. Stop; everything adds up.
     rc, _ = daemon.stop(timeout=30)
+    time.sleep(1.2)  # tcpdump's last ring block
     drops = tcpdump.stop()
     check(rc == 0, f"exit 0 at SIGTERM ({rc})")
     files = L.interval_files(out)
@@ -141,11 +142,13 @@ def main():
     packets, dropped = L.meta_sum(dumps, "packets"), L.meta_sum(dumps, "pcap_dropped")
     overflow = L.meta_sum(dumps, "overflow_packets")
     L.log(f"  sent {sent}, tcpdump {frames} (drops {drops}), ipauditd {packets} (drops {dropped}), overflow {overflow}")
-    if drops == 0 and dropped == 0:
-        check(packets == frames, f"capture never stopped: packets in the files equal tcpdump's ({packets} vs {frames})")
+    # The only packets on the link: 5 before the flood, then the flood (B sends no ICMP).
+    check(packets + dropped == sent + 5,
+          f"capture never stopped: packets (+ kernel drops) in the files equal what was sent ({packets} + {dropped} vs {sent + 5})")
+    if drops == 0:
+        check(packets + dropped == frames, f"and equal tcpdump's count ({packets} + {dropped} vs {frames})")
     else:
-        L.log(f"  kernel drops on a loaded machine (tcpdump {drops}, ipauditd {dropped}): comparing with drops added")
-        check(packets + dropped >= sent, f"packets + drops account for every datagram sent ({packets} + {dropped} vs {sent})")
+        L.log(f"  tcpdump dropped {drops} (a loaded machine): its count is not compared")
     check(overflow > 0, f"the session memory cap was reached: overflow counted ({overflow} packets)")
     for f, (meta, rows) in zip(files, dumps):
         stored = sum(r["pkts_ab"] + r["pkts_ba"] for r in rows)

@@ -49,7 +49,7 @@ while True:
         t = time.monotonic()
 '''
 
-MAX_ROUNDS, MIN_ROUNDS, BUDGET_S = 25, 12, 50
+MAX_ROUNDS, MIN_ROUNDS, BUDGET_S = 25, 15, 42
 
 
 def finished_and_other(data):
