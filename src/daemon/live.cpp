@@ -47,8 +47,8 @@ void reload(const RunContext& context, Collector& collector, Log& log) {
                  fresh.networks.local().text() + "' from the next interval");
         if (fresh.interfaces != context.config.interfaces || fresh.filter != context.config.filter ||
             fresh.user != context.config.user || fresh.data_dir != context.config.data_dir ||
-            fresh.interval_s != context.config.interval_s)
-            log.warning("SIGHUP: interface, filter, user, data-dir and interval changes need a restart");
+            fresh.interval_s != context.config.interval_s || fresh.on_interface_loss != context.config.on_interface_loss)
+            log.warning("SIGHUP: interface, filter, user, data-dir, interval and on-interface-loss changes need a restart");
     } catch (const std::exception& e) {
         log.error(std::string("SIGHUP: keeping the running configuration: ") + e.what());
     }
