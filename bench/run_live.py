@@ -152,6 +152,7 @@ def main():
     print(f"\nipauditd: {rows[0][1]['ipauditd']['cmd']}\ntcpdump: {rows[0][1]['tcpdump']['cmd']}\n"
           f"replay: {rows[0][1]['ipauditd']['replay']}")
     if os.environ.get("TUNING", "1") == "0":
+        subprocess.run(["rm", "-rf", work])
         return
     print("\n| capturer, variant | rate | replayed pps | drops | counted | reached | CPU us/pkt |")
     print("|---|---|---:|---:|---:|---:|---:|")
