@@ -19,6 +19,8 @@ public:
         last_ = now;
     }
     [[nodiscard]] std::uint64_t total() const noexcept { return total_; }
+    // The counter starts again from 0 (a reopened handle); the total so far is kept.
+    void restart() noexcept { last_ = 0; }
 
 private:
     std::uint32_t last_ = 0;  // libpcap counts from 0 when a handle is opened
@@ -40,6 +42,14 @@ public:
             counters_[i].dropped.update(static_cast<std::uint32_t>(c.dropped));
             counters_[i].if_dropped.update(static_cast<std::uint32_t>(c.if_dropped));
         }
+    }
+
+    // Handle `i` was replaced by a newly opened one, whose counters start from 0: sample the old
+    // handle before replacing it, then call this.
+    void reopened(std::size_t i) noexcept {
+        counters_[i].received.restart();
+        counters_[i].dropped.restart();
+        counters_[i].if_dropped.restart();
     }
 
     // Samples, then returns the counts since the previous call (the first: since opening).

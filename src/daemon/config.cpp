@@ -41,6 +41,13 @@ po::options_description shared_options() {
          "Bytes captured per packet, 64..262144 (default 256: headers only; IP lengths come from headers).")
         ("no-promisc", po::bool_switch(), "Do not put interfaces into promiscuous mode.")
         ("buffer-size", po::value<int>()->value_name("MIB"), "Kernel capture buffer per interface in MiB, 1..2047 (default 32).")
+        ("on-interface-loss", po::value<std::string>()->value_name("wait|exit"),
+         "When an interface vanishes or its capture fails: write the interval so far at once, then "
+         "'wait' (default): keep running, capture on the other interfaces, and try to reopen it every "
+         "2 s, capture resuming into new intervals when it is back; 'exit': exit with status 1 (for "
+         "a service manager to restart ipauditd). Reopening needs capture privileges: after --user "
+         "there are none, so then ipauditd logs that it cannot reopen without them and exits 1 as "
+         "with 'exit'.")
         ("foreground", po::bool_switch(), "Stay in the foreground and log to stderr (the default).")
         ("daemon", po::bool_switch(),
          "Detach from the terminal and log to syslog. Relative paths (-c, -d, -r, --pidfile) are taken "
@@ -51,7 +58,9 @@ po::options_description shared_options() {
         ("sensor", po::value<std::string>()->value_name("NAME"), "Sensor name recorded in every file (default: host name).")
         ("max-memory", po::value<std::string>()->value_name("SIZE"),
          "Memory for session tables, including intervals waiting to be written (default 1G). When "
-         "spent, new sessions are counted as overflow, never silently lost.")
+         "spent, packets of new sessions are counted as overflow (overflow_packets/bytes of the "
+         "interval file; known sessions go on counting), never silently lost; this is logged when "
+         "it happens and again when the interval is written.")
         ("carry-window", po::value<std::int64_t>()->value_name("SECS"),
          "Sessions active this close to an interval's end keep their first talker in the next (default 300).")
         ("retry-interval", po::value<std::int64_t>()->value_name("SECS"),
@@ -157,6 +166,10 @@ Config build_config(const po::variables_map& vm, const std::set<std::string>& fr
     c.buffer_mib = get_or<int>(vm, "buffer-size", c.buffer_mib);
     // libpcap takes the size in bytes as an int: 2048 MiB would overflow it.
     if (c.buffer_mib < 1 || c.buffer_mib > 2047) throw ConfigError("--buffer-size: must be 1..2047 MiB");
+    const std::string loss = get_or<std::string>(vm, "on-interface-loss", "wait");
+    if (loss == "wait") c.on_interface_loss = InterfaceLoss::kWait;
+    else if (loss == "exit") c.on_interface_loss = InterfaceLoss::kExit;
+    else throw ConfigError("--on-interface-loss: must be wait or exit, not '" + loss + "'");
     const bool fg = get_or<bool>(vm, "foreground", false);
     c.daemonize = get_or<bool>(vm, "daemon", false);
     if (fg && c.daemonize) {
@@ -389,7 +402,8 @@ DESCRIPTION
 
     Live capture opens the interfaces as root, then drops to --user. Files are written by a
     separate thread: a slow or full disk never stops capture; finished intervals wait in memory
-    (within --max-memory) and are written when the disk recovers.
+    (within --max-memory) and are written when the disk recovers. A write problem is logged once
+    when it starts (not per waiting interval or retry), and once more when writing works again.
 
 )";
     out << shared_options() << '\n' << command_line_only() << '\n';

@@ -21,6 +21,9 @@ public:
 
 enum class LogTarget { kAuto, kStderr, kSyslog };
 
+// --on-interface-loss: what live capture does when an interface vanishes (or fails).
+enum class InterfaceLoss { kWait, kExit };
+
 // Paths are absolute (see parse_command_line).
 struct Config {
     std::filesystem::path config_file;       // empty: none
@@ -33,6 +36,7 @@ struct Config {
     int snaplen = 256;
     bool promiscuous = true;
     int buffer_mib = 32;
+    InterfaceLoss on_interface_loss = InterfaceLoss::kWait;
     bool daemonize = false;
     std::filesystem::path pidfile;           // empty: none
     std::string user;

@@ -1,4 +1,4 @@
-// IntervalWriter: queue, write, retry rounds, and each error logged once per interval and problem.
+// IntervalWriter: queue, write, retry rounds, and each problem logged once while writing fails.
 #include "daemon/interval_writer.hpp"
 
 #include <exception>
@@ -24,7 +24,7 @@ void IntervalWriter::submit(std::unique_ptr<IntervalData> interval) {
     std::unique_lock lock(mutex_);
     if (options_.block_when_pending > 0)
         room_.wait(lock, [&] { return queue_.size() < options_.block_when_pending || !last_error_.empty(); });
-    queue_.push_back({std::move(interval), {}});
+    queue_.push_back({std::move(interval)});
     wake_.notify_one();
 }
 
@@ -129,6 +129,20 @@ void IntervalWriter::update_deferred_rollups() {
     deferred_days_.clear();
 }
 
+std::string IntervalWriter::problem_of(const std::string& error) const {
+    const std::string dir = options_.data_dir.string();
+    std::string out = error;
+    for (auto at = out.find(dir); !dir.empty() && at != std::string::npos; at = out.find(dir, at)) {
+        const auto end = out.find_first_of(" ]:'\"", at);
+        out.replace(at, end == std::string::npos ? std::string::npos : end - at, "PATH");
+        at += 4;
+    }
+    // The cause is the last part ("database or disk is full"): the step that met it (creating the
+    // file, inserting, building an index) depends on how far each interval got.
+    const auto last = out.rfind(": ");
+    return last == std::string::npos ? out : out.substr(last + 2);
+}
+
 void IntervalWriter::run() {
     std::unique_lock lock(mutex_);
     // Logs without holding mutex_: submit() (the capture thread) must never wait for the log.
@@ -151,6 +165,7 @@ void IntervalWriter::run() {
             const std::string error = write_one(interval);
             lock.lock();
             if (error.empty()) {
+                if (!last_error_.empty()) ++written_after_error_;
                 queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(kept));  // frees its session table and budget
                 room_.notify_all();
                 continue;
@@ -158,18 +173,22 @@ void IntervalWriter::run() {
             last_error_ = error;
             room_.notify_all();
             if (options_.block_when_pending > 0) return;  // offline import: fail fast, reported by the caller
-            Pending& failed = queue_[kept++];
-            if (failed.reported_error != error) {  // once per interval and problem, not once per retry
-                failed.reported_error = error;
+            ++kept;
+            // Once per problem while writing fails, not once per interval or retry.
+            if (logged_problems_.insert(problem_of(error)).second)
                 log_unlocked(Log::Level::kError, "cannot write interval: " + error + "; " + std::to_string(queue_.size()) +
-                                                     " interval(s) kept in memory, retrying every " +
-                                                     std::to_string(options_.retry.count()) + " s");
-            }
+                                                     " interval(s) kept in memory (within --max-memory), retrying every " +
+                                                     std::to_string(options_.retry.count()) +
+                                                     " s; logged again only when writing works or fails otherwise");
         }
         if (kept == 0) {
             if (!last_error_.empty()) {
                 last_error_.clear();
-                log_unlocked(Log::Level::kInfo, "writing works again (" + options_.data_dir.string() + ")");
+                logged_problems_.clear();
+                log_unlocked(Log::Level::kInfo, "writing works again (" + options_.data_dir.string() + "): " +
+                                                    std::to_string(written_after_error_) +
+                                                    " waiting interval(s) written");
+                written_after_error_ = 0;
             }
             continue;
         }

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -49,7 +50,8 @@ public:
     // Writes everything pending, retrying for at most `patience` after errors, then stops the
     // thread. Returns how many intervals could not be written (and were logged as lost).
     // After an error, every retry tries each waiting interval in order, so one that cannot be
-    // written never holds back the others.
+    // written never holds back the others. Errors are logged once per state change: when
+    // writing starts to fail (or fails for another reason), and when it works again.
     std::size_t stop(std::chrono::seconds patience);
 
     [[nodiscard]] std::uint64_t written() const;
@@ -61,8 +63,11 @@ public:
 private:
     struct Pending {
         std::unique_ptr<IntervalData> interval;
-        std::string reported_error;  // logged for this interval already: not again on every retry
     };
+    // The cause of an error, without the data directory's paths or the step that failed: the
+    // same problem (a full disk) gives the same text for every interval, so it is logged once,
+    // not once per interval or retry.
+    [[nodiscard]] std::string problem_of(const std::string& error) const;
 
     void run();
     // Writes one interval; returns the error, empty on success. Call without holding mutex_.
@@ -88,6 +93,10 @@ private:
     std::chrono::steady_clock::time_point give_up_at_{};
     std::uint64_t written_ = 0;
     std::string last_error_;
+    // Problems logged since writing last worked (writer thread only): each is logged once while
+    // writing fails, however many intervals wait and retries fail; cleared when writing works.
+    std::set<std::string> logged_problems_;
+    std::size_t written_after_error_ = 0;  // written since writing failed, for the recovery line
     std::thread thread_;
 };
 

@@ -1,9 +1,29 @@
 // Opening capture sources with libpcap.
 #include "daemon/pcap_handle.hpp"
 
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace ipaudit {
+
+std::string interface_down_reason(const std::string& interface) {
+    if (interface.size() >= IFNAMSIZ) return "interface name too long";
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return {};  // cannot tell: let opening say
+    ifreq req{};
+    std::memcpy(req.ifr_name, interface.c_str(), interface.size() + 1);
+    const int rc = ::ioctl(fd, SIOCGIFFLAGS, &req);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0) return err == ENODEV ? "no such interface" : std::string("cannot read its flags: ") + std::strerror(err);
+    return (req.ifr_flags & IFF_UP) != 0 ? std::string{} : "interface is down";
+}
 
 PcapHandle PcapHandle::open_file(const std::filesystem::path& path) {
     char errbuf[PCAP_ERRBUF_SIZE] = {};
@@ -38,9 +58,16 @@ PcapHandle PcapHandle::open_live(const std::string& interface, const LiveOptions
     const int rc = pcap_activate(raw);
     if (rc < 0) {
         std::string why = pcap_geterr(raw);
-        if (rc == PCAP_ERROR_PERM_DENIED) why += " (capturing needs root or CAP_NET_RAW)";
-        if (rc == PCAP_ERROR_NO_SUCH_DEVICE) why = "no such interface";
-        throw CaptureError(interface + ": " + why);
+        auto kind = CaptureError::Kind::kOther;
+        if (rc == PCAP_ERROR_PERM_DENIED) {
+            why += " (capturing needs root or CAP_NET_RAW)";
+            kind = CaptureError::Kind::kPermission;
+        }
+        if (rc == PCAP_ERROR_NO_SUCH_DEVICE) {
+            why = "no such interface";
+            kind = CaptureError::Kind::kNoSuchDevice;
+        }
+        throw CaptureError(interface + ": " + why, kind);
     }
     if (rc > 0) warning = interface + ": " + pcap_statustostr(rc) + ": " + pcap_geterr(raw);
     if (!options.filter.empty()) {

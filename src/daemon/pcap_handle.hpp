@@ -16,7 +16,13 @@ namespace ipaudit {
 
 class CaptureError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    // What went wrong, where the caller acts on it (reopening a vanished interface).
+    enum class Kind { kOther, kNoSuchDevice, kPermission };
+    explicit CaptureError(const std::string& what, Kind kind = Kind::kOther) : std::runtime_error(what), kind_(kind) {}
+    [[nodiscard]] Kind kind() const noexcept { return kind_; }
+
+private:
+    Kind kind_;
 };
 
 // The largest kernel buffer libpcap can be asked for: its size in bytes must fit an int.
@@ -29,6 +35,11 @@ struct LiveOptions {
     int buffer_mib = 32;  // 1..kMaxBufferMib
     std::string filter;
 };
+
+// Whether a network interface exists and is up: empty if so, else why not ("no such interface",
+// "interface is down"). A capture opened on a down interface fails at its first read, so a
+// vanished interface is reopened only once this is empty.
+[[nodiscard]] std::string interface_down_reason(const std::string& interface);
 
 class PcapHandle {
 public:

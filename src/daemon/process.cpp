@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -156,6 +157,22 @@ std::string effective_user_name() {
     const uid_t uid = geteuid();
     const passwd* pw = getpwuid(uid);
     return pw != nullptr ? std::string(pw->pw_name) : "uid " + std::to_string(uid);
+}
+
+bool has_capture_privilege() {
+    constexpr int kCapNetRaw = 13;  // linux/capability.h
+    std::FILE* f = std::fopen("/proc/self/status", "r");
+    if (f == nullptr) return geteuid() == 0;
+    char line[256];
+    bool has = geteuid() == 0;
+    while (std::fgets(line, sizeof line, f) != nullptr) {
+        if (std::strncmp(line, "CapEff:", 7) != 0) continue;
+        const unsigned long long caps = std::strtoull(line + 7, nullptr, 16);
+        has = ((caps >> kCapNetRaw) & 1U) != 0;
+        break;
+    }
+    std::fclose(f);
+    return has;
 }
 
 void drop_privileges(const std::string& user) {

@@ -51,6 +51,10 @@ void prepare_data_dir(const std::filesystem::path& dir, const std::string& user)
 // The effective user's name (or "uid N"), for messages about permissions.
 [[nodiscard]] std::string effective_user_name();
 
+// Whether this process can open a live capture: CAP_NET_RAW in its effective set (root has it
+// unless it was taken away). After drop_privileges() to a user other than root it has not.
+[[nodiscard]] bool has_capture_privilege();
+
 // setgroups/setgid/setuid to `user`, then checks that root cannot be regained. Throws ProcessError.
 void drop_privileges(const std::string& user);
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <ctime>
 #include <numeric>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -157,7 +158,17 @@ fs::path write_interval_file(const IntervalData& interval, const fs::path& data_
     const fs::path dir = final_path.parent_path();
     fs::create_directories(dir);
     const std::string temp_prefix = "." + final_path.filename().string() + ".tmp-";
-    remove_dead_writers_temp_files(dir, temp_prefix);
+    // A writer killed while writing (kill -9, power loss) leaves its temporary file behind, named
+    // after an interval no later writer writes again: remove every dead writer's temporary
+    // interval file in this directory, not only this name's.
+    std::set<std::string> dead_prefixes{temp_prefix};
+    std::error_code listing;
+    for (const auto& entry : fs::directory_iterator(dir, listing)) {
+        const std::string name = entry.path().filename().string();
+        const auto tmp = name.find(".db.tmp-");
+        if (name.starts_with(".") && tmp != std::string::npos) dead_prefixes.insert(name.substr(0, tmp + 8));
+    }
+    for (const std::string& prefix : dead_prefixes) remove_dead_writers_temp_files(dir, prefix);
     const fs::path temp_path = dir / (temp_prefix + std::to_string(::getpid()));
     std::error_code ignored;
     fs::remove(temp_path, ignored);

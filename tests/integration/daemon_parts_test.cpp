@@ -199,6 +199,35 @@ TEST(IntervalWriter, OneUnwritableIntervalHoldsBackNoOther) {
     EXPECT_EQ(count(text, "wrote "), 0u) << "log_each_write is off:\n" << text;
 }
 
+// The same problem for several waiting intervals (a full disk: only the file names differ) is
+// logged once while writing fails, not once per interval; a recovery line counts them.
+TEST(IntervalWriter, SameProblemForSeveralIntervalsIsLoggedOnce) {
+    unit::TempDir dir;
+    for (const char* day : {"intervals/2024/03/09", "intervals/2024/03/10"}) {
+        std::filesystem::create_directories((dir.path() / day).parent_path());
+        std::ofstream(dir.path() / day) << "a file where the day directory should be\n";
+    }
+    MemoryBudget budget(kGiB);
+    Log log(Log::Sink::kStderr, "test");
+    ::testing::internal::CaptureStderr();
+    {
+        IntervalWriter writer({dir.path(), std::chrono::seconds(1), 0, false, std::nullopt, false}, log);
+        writer.submit(interval_at(budget, kT));
+        writer.submit(interval_at(budget, kT + 86400));
+        std::this_thread::sleep_for(std::chrono::milliseconds(2300));  // three rounds
+        EXPECT_EQ(writer.pending(), 2u);
+        std::filesystem::remove(dir.path() / "intervals/2024/03/09");
+        std::filesystem::remove(dir.path() / "intervals/2024/03/10");
+        EXPECT_TRUE(wait_until([&] { return writer.written() == 2; }, std::chrono::seconds(3)));
+        EXPECT_TRUE(wait_until([&] { return writer.last_error().empty(); }, std::chrono::seconds(1)));
+        EXPECT_EQ(writer.stop(std::chrono::seconds(0)), 0u);
+    }
+    const std::string text = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(count(text, "cannot write interval"), 1u) << "logged once for both intervals:\n" << text;
+    EXPECT_EQ(count(text, "writing works again"), 1u) << text;
+    EXPECT_EQ(count(text, "2 waiting interval(s) written"), 1u) << text;
+}
+
 TEST(IntervalWriter, LogsEachWriteWhenAsked) {
     unit::TempDir dir;
     MemoryBudget budget(kGiB);

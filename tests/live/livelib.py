@@ -129,6 +129,10 @@ class NetnsPair:
         atexit.register(self.close)
         sh("ip", "netns", "add", self.a)
         sh("ip", "netns", "add", self.b)
+        self.make_link()
+
+    def make_link(self):
+        """Creates the veth pair with its addresses (again, after a test deleted it)."""
         sh("ip", "link", "add", self.if_a, "netns", self.a, "type", "veth", "peer", "name", self.if_b, "netns", self.b)
         for ns, ifc, v4, v6 in ((self.a, self.if_a, A_V4, A_V6), (self.b, self.if_b, B_V4, B_V6)):
             sh("ip", "-n", ns, "link", "set", "lo", "up")
@@ -186,14 +190,17 @@ class NetnsPair:
 
 
 class Tcpdump:
-    """tcpdump -U --immediate-mode writing every frame of an interface in a namespace."""
+    """tcpdump -U --immediate-mode writing every frame of an interface in a namespace. For floods,
+    immediate=False (batches, far less CPU) with a buffer of buffer_kib; then wait a second (its
+    ring block timeout) after the last packet before stop()."""
 
-    def __init__(self, pair, ns, ifc, path):
+    def __init__(self, pair, ns, ifc, path, immediate=True, buffer_kib=None):
         self.path = path
         self.err_path = path + ".log"
         self._err = open(self.err_path, "w")
-        self.proc = pair.popen(ns, ["tcpdump", "-i", ifc, "-n", "-U", "--immediate-mode", "-w", path],
-                               stdout=subprocess.DEVNULL, stderr=self._err)
+        argv = ["tcpdump", "-i", ifc, "-n", "-U"] + (["--immediate-mode"] if immediate else [])
+        argv += ["-B", str(buffer_kib)] if buffer_kib else []
+        self.proc = pair.popen(ns, argv + ["-w", path], stdout=subprocess.DEVNULL, stderr=self._err)
         wait_for(lambda: "listening on" in read(self.err_path), 10, "tcpdump to start")
 
     def stop(self):

@@ -39,6 +39,7 @@ TEST(Config, Defaults) {
     EXPECT_EQ(c.max_memory, std::uint64_t{1} << 30);
     EXPECT_EQ(c.carry_window_s, 300);
     EXPECT_EQ(c.log, LogTarget::kAuto);
+    EXPECT_EQ(c.on_interface_loss, InterfaceLoss::kWait);
     EXPECT_TRUE(c.networks.local().empty());
     EXPECT_EQ(c.networks.classify(ip("224.0.0.251")), HostClass::kOther) << "multicast is 'other' by default";
     EXPECT_EQ(c.networks.classify(ip("255.255.255.255")), HostClass::kOther);
@@ -63,6 +64,7 @@ TEST(Config, EveryOptionParsesFromTheFile) {
         "max-memory = 2G\n"
         "carry-window = 120\n"
         "retry-interval = 30\n"
+        "on-interface-loss = exit\n"
         "log = syslog\n"
         "quiet = true\n"
         "read = monday.pcap\n");
@@ -83,6 +85,7 @@ TEST(Config, EveryOptionParsesFromTheFile) {
     EXPECT_EQ(c.max_memory, std::uint64_t{2} << 30);
     EXPECT_EQ(c.carry_window_s, 120);
     EXPECT_EQ(c.retry_s, 30);
+    EXPECT_EQ(c.on_interface_loss, InterfaceLoss::kExit);
     EXPECT_EQ(c.log, LogTarget::kSyslog);
     EXPECT_TRUE(c.quiet);
     EXPECT_EQ(c.read_files, std::vector<std::filesystem::path>{std::filesystem::current_path() / "monday.pcap"});
@@ -186,6 +189,7 @@ TEST(Config, OtherRangeChecks) {
     EXPECT_FALSE(error_of("snaplen = 262145\n").empty());
     EXPECT_FALSE(error_of("max-memory = 15M\n").empty());
     EXPECT_FALSE(error_of("log = journal\n").empty());
+    EXPECT_TRUE(starts_with(error_of("on-interface-loss = retry\n"), "test.conf:1: --on-interface-loss: must be wait or exit"));
     EXPECT_FALSE(error_of("daemon = true\nforeground = true\n").empty());
     EXPECT_FALSE(error_of("interface = eth0\nread = x.pcap\n").empty()) << "live and import cannot be combined";
     EXPECT_FALSE(error_of("", {"--local", "10.0.0.0/33"}).empty());
