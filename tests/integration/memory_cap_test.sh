@@ -25,5 +25,32 @@ fail=0
 [[ $sessions -gt 50000 ]] || { echo "FAIL: only $sessions sessions kept under a 16 MiB cap"; fail=1; }
 [[ $((stored + overflow)) == "$ip_packets" ]] || { echo "FAIL: sessions $stored + overflow $overflow != IP packets $ip_packets"; fail=1; }
 grep -q "session memory (--max-memory) was full" "$work/log" || { echo "FAIL: the overflow was not logged:"; cat "$work/log"; fail=1; }
+
+# Peak RSS under the flood stays bounded, whatever the flood's size: the session tables within
+# --max-memory, plus SQLite's fixed page caches (interval writer 4 MiB, rollup builder 64 MiB),
+# above an import of a tiny capture. Sanitizer builds carry shadow memory: not measured there.
+if ldd "$bin/src/daemon/ipauditd" | grep -q 'libasan'; then
+  echo "skip RSS checks: AddressSanitizer build"
+else
+  peak_kib() {  # peak_kib PCAP [ipauditd options...]: the import's peak RSS in KiB
+    local pcap=$1; shift
+    rm -rf "$work/rss"
+    /usr/bin/time -f %M -o "$work/rss.kib" "$bin/src/daemon/ipauditd" -q -r "$pcap" -d "$work/rss" --interval 86400 \
+      --max-memory 16M -l 10.1.0.0/16 "$@" 2>/dev/null
+    cat "$work/rss.kib"
+  }
+  "$bin/tools/pcapgen/ipaudit-pcapgen" bench --packets 1000 --sessions 100 -o "$work/few.pcap"
+  "$bin/tools/pcapgen/ipaudit-pcapgen" bench --packets 2700000 --sessions 900000 -o "$work/more.pcap"
+  for mode in rollups no-rollups; do
+    opts=(); budget=$(((16 + 64 + 4 + 8) * 1024))  # cap + rollup cache + writer cache + slack, KiB
+    if [[ $mode == no-rollups ]]; then opts=(--no-rollups); budget=$(((16 + 4 + 8) * 1024)); fi
+    base=$(peak_kib "$work/few.pcap" "${opts[@]}")
+    flood=$(peak_kib "$work/many.pcap" "${opts[@]}")
+    bigger=$(peak_kib "$work/more.pcap" "${opts[@]}")
+    echo "peak RSS ($mode): tiny capture $base KiB, 300k sessions $flood KiB, 900k sessions $bigger KiB"
+    ((flood - base <= budget)) || { echo "FAIL: $mode: the flood grew RSS by $((flood - base)) KiB, more than $budget"; fail=1; }
+    ((bigger <= flood + 2048)) || { echo "FAIL: $mode: 3x the sessions grew peak RSS from $flood to $bigger KiB"; fail=1; }
+  done
+fi
 ((fail == 0)) && echo "ok memory cap"
 exit $fail
