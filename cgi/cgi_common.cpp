@@ -4,6 +4,7 @@
 #include <cgicc/Cgicc.h>
 #include <cgicc/CgiEnvironment.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -82,6 +83,20 @@ std::optional<std::string> Request::value(const std::string& name) const {
     return t;
 }
 
+namespace {
+
+// The sensors of this request (one request per process): set by load_config().
+struct SensorState {
+    std::vector<std::string> names;
+    std::string current;
+};
+SensorState& sensor_state() {
+    static SensorState state;
+    return state;
+}
+
+}  // namespace
+
 Config load_config() {
     Config config;
     const char* env = std::getenv("IPAUDIT_CONF");
@@ -95,7 +110,51 @@ Config load_config() {
         config.error = e.what();
     }
     config.data_dir = config.settings.data_dir;
+    const auto& sensors = config.settings.sensors;
+    if (!sensors.empty()) {
+        std::string wanted;
+        try {
+            const Request req;
+            wanted = req.value("sensor").value_or("");
+        } catch (const BadRequest&) {  // the page answers the bad request itself
+        }
+        const auto it = std::find_if(sensors.begin(), sensors.end(), [&](const auto& s) { return s.name == wanted; });
+        const auto& chosen = it != sensors.end() ? *it : sensors.front();
+        config.sensor = chosen.name;
+        config.data_dir = chosen.data_dir;
+        SensorState& state = sensor_state();
+        state.names.clear();
+        for (const auto& s : sensors) state.names.push_back(s.name);
+        state.current = chosen.name;
+    }
     return config;
+}
+
+void check_sensor_field(const Request& req) {
+    const auto wanted = req.value("sensor");
+    if (!wanted) return;
+    const SensorState& state = sensor_state();
+    if (state.names.empty())
+        throw BadRequest(400, "sensor: this installation reads one data directory (no sensor-dir lines in its configuration)");
+    if (std::find(state.names.begin(), state.names.end(), *wanted) == state.names.end()) {
+        std::string names;
+        for (const auto& n : state.names) names += (names.empty() ? "" : ", ") + n;
+        throw BadRequest(400, "sensor: no sensor named " + ipaudit::report::quote_input(*wanted) + " (sensors: " + names + ")");
+    }
+}
+
+std::string sensor_select() {
+    const SensorState& state = sensor_state();
+    if (state.names.empty()) return {};
+    std::string out = "<label>Sensor<select name=\"sensor\">";
+    for (const auto& n : state.names)
+        out += "<option value=\"" + html(n) + '"' + (n == state.current ? " selected" : "") + '>' + html(n) + "</option>";
+    return out + "</select></label>\n";
+}
+
+std::string page_href(std::string_view page) {
+    const std::string q = query({});
+    return std::string(page) + (q.empty() ? "" : "?" + q);
 }
 
 void reject_bad_settings(const Config& config) {
@@ -151,11 +210,15 @@ std::string url_encode(std::string_view text) {
 
 std::string query(const std::vector<std::pair<std::string, std::string>>& params) {
     std::string out;
+    bool sensor = false;
     for (const auto& [name, value] : params) {
+        sensor = sensor || name == "sensor";
         if (value.empty()) continue;
         if (!out.empty()) out += '&';
         out += url_encode(name) + '=' + url_encode(value);
     }
+    const std::string& current = sensor_state().current;
+    if (!sensor && !current.empty()) out += (out.empty() ? "" : "&") + std::string("sensor=") + url_encode(current);
     return out;
 }
 
@@ -294,7 +357,8 @@ footer{color:var(--muted);font-size:12px;padding:12px 24px 24px}
 
 void page_begin(std::ostream& out, std::string_view title, Page active) {
     auto nav = [&](Page p, std::string_view href, std::string_view label) {
-        out << "<a href=\"" << href << '"' << (p == active ? " class=\"active\"" : "") << '>' << label << "</a>";
+        out << "<a href=\"" << html(page_href(href)) << '"' << (p == active ? " class=\"active\"" : "") << '>' << label
+            << "</a>";
     };
     out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -43,8 +43,9 @@ private:
 };
 
 struct Config {
-    std::filesystem::path data_dir = "/var/lib/ipaudit";
-    report::ReportSettings settings;  // data-dir, ports, min-targets, expected-servers
+    std::filesystem::path data_dir = "/var/lib/ipaudit";  // with sensors: the chosen sensor's
+    report::ReportSettings settings;  // data-dir, ports, min-targets, expected-servers, sensor-dir
+    std::string sensor;               // with sensor-dir lines: the sensor this request shows
     // The first problem of the file, "FILE:LINE: ..." (the other lines still apply); pages that
     // use the settings show it (reject_bad_settings).
     std::optional<std::string> error;
@@ -53,7 +54,18 @@ struct Config {
 // Reads the reports' settings (report/report_settings.hpp) from $IPAUDIT_CONF (default
 // /etc/ipaudit/ipaudit.conf). A missing file leaves the defaults; ipauditd's keys are skipped.
 // Never throws: a bad line or an unreadable file is Config::error.
+// Several sensors (`sensor-dir` lines): the page shows one at a time, the one named by the
+// request's `sensor` field (default: the first line); from then on every link made with
+// query() and every nav link carries it (one request per process), and sensor_select() is the
+// form field that switches.
 [[nodiscard]] Config load_config();
+
+// Throws BadRequest(400) when the request's `sensor` field names no configured sensor.
+void check_sensor_field(const Request& req);
+// <label>Sensor<select name="sensor">...</select></label> for a form; "" with one data directory.
+[[nodiscard]] std::string sensor_select();
+// `page` (e.g. "pairs.cgi") with the current sensor as its query, if there is one.
+[[nodiscard]] std::string page_href(std::string_view page);
 
 // Throws BadRequest(503) with Config::error when the file had a problem: for the `own_fields`
 // of ReportPage::parse_or_reject, so the page shows the message (with its form) in the format
@@ -64,7 +76,8 @@ void reject_bad_settings(const Config& config);
 [[nodiscard]] std::string html(std::string_view text);
 // Percent-encoding of a query value (RFC 3986 unreserved characters kept).
 [[nodiscard]] std::string url_encode(std::string_view text);
-// A query string from name/value pairs, empty values left out: "a=1&b=x%20y".
+// A query string from name/value pairs, empty values left out: "a=1&b=x%20y"; the current
+// sensor (see load_config) is appended unless `params` name one.
 [[nodiscard]] std::string query(const std::vector<std::pair<std::string, std::string>>& params);
 
 // 1.5 KiB, 3.2 MiB ... (powers of 1024), and a number with thin grouping: 1 234 567.

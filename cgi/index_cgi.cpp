@@ -253,6 +253,7 @@ int run() {
     try {
         const Request req;
         head = req.head();
+        check_sensor_field(req);
         const auto format = req.value("format");
         if (format && *format == "json") json = true;
         else if (format && *format == "csv") csv = true;

@@ -37,6 +37,7 @@ ReportPage::ReportPage(std::string program, std::string title, Page page, std::v
 }
 
 ReportParams ReportPage::parse(const Request& req, const std::optional<rp::DataSpan>& span) {
+    check_sensor_field(req);
     ReportParams p;
     std::optional<BadRequest> first_error;
     auto read = [&](const std::string& name, std::string& echo) -> std::optional<std::string> {
@@ -132,8 +133,8 @@ void ReportPage::write_form(std::ostream& out, const rp::IntervalCatalog* catalo
     option(out, "html", "web page", echo_.format);
     option(out, "csv", "CSV", echo_.format);
     option(out, "json", "JSON", echo_.format);
-    out << "</select></label>\n<div class=\"actions\"><button type=\"submit\">Show</button> <a href=\"" << html(program_)
-        << "\">reset</a></div>\n</form>\n";
+    out << "</select></label>\n" << sensor_select() << "<div class=\"actions\"><button type=\"submit\">Show</button> <a href=\""
+        << html(page_href(program_)) << "\">reset</a></div>\n</form>\n";
     // Quick links: the last interval of data, today, yesterday, the last 7 days.
     out << "<p class=\"quick\" id=\"quick\">Quick: ";
     if (span && catalog) {
@@ -146,9 +147,13 @@ void ReportPage::write_form(std::ostream& out, const rp::IntervalCatalog* catalo
         out << "<a href=\"" << html(program_) << '?' << html(query(period_params({span->last_start_us, end})))
             << "\">last interval</a>";
     }
-    out << "<a href=\"" << html(program_) << "?from=today&amp;to=today\">today</a>"
-        << "<a href=\"" << html(program_) << "?from=yesterday&amp;to=yesterday\">yesterday</a>"
-        << "<a href=\"" << html(program_) << "?from=-7d&amp;to=now\">last 7 days</a></p>\n";
+    const auto quick = [&](const char* from, const char* to, const char* text) {
+        out << "<a href=\"" << html(program_) << '?' << html(query({{"from", from}, {"to", to}})) << "\">" << text << "</a>";
+    };
+    quick("today", "today", "today");
+    quick("yesterday", "yesterday", "yesterday");
+    quick("-7d", "now", "last 7 days");
+    out << "</p>\n";
 }
 
 void ReportPage::html_begin(std::ostream& out, const ReportParams& p, const rp::IntervalCatalog& catalog,

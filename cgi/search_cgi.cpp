@@ -176,8 +176,8 @@ void write_form(std::ostream& out, Echo& echo) {
     option(out, "html", "web page", echo.format);
     option(out, "csv", "CSV", echo.format);
     option(out, "json", "JSON", echo.format);
-    out << "</select></label>\n<div class=\"actions\"><button type=\"submit\">Search</button>"
-           "<a href=\"search.cgi\">reset</a></div>\n</form>\n";
+    out << "</select></label>\n" << sensor_select() << "<div class=\"actions\"><button type=\"submit\">Search</button><a href=\""
+        << html(page_href("search.cgi")) << "\">reset</a></div>\n</form>\n";
 }
 
 constexpr std::array<std::pair<const char*, bool>, 14> kColumns = {{
@@ -262,6 +262,7 @@ int run() {
         const Request req;
         head = req.head();
         p = parse(req, echo, span);
+        check_sensor_field(req);
     } catch (const BadRequest& e) {
         Format f = Format::kHtml;
         if (echo.format == "csv") f = Format::kCsv;

@@ -123,8 +123,8 @@ void picker(std::ostream& out, const SummaryAsk& a, const ReportParams& p, const
     option(out, "html", "web page", format);
     option(out, "csv", "CSV", format);
     option(out, "json", "JSON", format);
-    out << "</select></label>\n<div class=\"actions\"><button type=\"submit\">Show</button> <a href=\"summary.cgi\">reset</a>"
-           "</div>\n</form>\n";
+    out << "</select></label>\n" << sensor_select() << "<div class=\"actions\"><button type=\"submit\">Show</button> <a href=\""
+        << html(page_href("summary.cgi")) << "\">reset</a></div>\n</form>\n";
 
     // Quick links: calendar periods around now and around the period shown, then the usual ones.
     const std::int64_t now = now_us();

@@ -278,5 +278,80 @@ TEST_F(SensorCli, SearchTakesTheSensorsInTurnUnderOneLimit) {
     EXPECT_NE(json.out.find("{\"sensor\":\"hq\",\"interval_start\":"), std::string::npos) << json.out;
 }
 
+// The web pages with sensor-dir lines: one sensor at a time, chosen by the `sensor` field, kept
+// in every link and form.
+class SensorCgi : public SensorCli {
+protected:
+    void TearDown() override {
+        for (const char* v : {"IPAUDIT_CONF", "REQUEST_METHOD", "QUERY_STRING"}) ::unsetenv(v);
+    }
+    struct Page {
+        std::string headers, body;
+        [[nodiscard]] int status() const { return headers.size() > 11 ? std::stoi(headers.substr(8, 3)) : -1; }
+    };
+    Page cgi(const char* program, const std::string& conf_text, const std::string& query) const {
+        const fs::path conf = conf_dir_.path() / "ipaudit.conf";
+        std::ofstream(conf) << conf_text;
+        ::setenv("IPAUDIT_CONF", conf.c_str(), 1);
+        ::setenv("REQUEST_METHOD", "GET", 1);
+        ::setenv("QUERY_STRING", query.c_str(), 1);
+        const RunResult r = report_test::run({program});
+        EXPECT_EQ(r.status, 0) << program << r.err;
+        const auto end = r.out.find("\r\n\r\n");
+        if (end == std::string::npos) return {r.out, ""};
+        return {r.out.substr(0, end), r.out.substr(end + 4)};
+    }
+    static std::string two_sensors() { return "sensor-dir = hq=" + hq() + "\nsensor-dir = lab=" + lab() + "\n"; }
+    TempDir conf_dir_;
+};
+
+TEST_F(SensorCgi, EachSensorsPageIsItsOwnData) {
+    for (const char* sensor : {"hq", "lab"}) {
+        const Page page = cgi(PAIRS_CGI, two_sensors(), std::string("from=") + kDay + "&to=" + kDay + "&format=csv&top=10000&sensor=" + sensor);
+        ASSERT_EQ(page.status(), 200) << page.headers << page.body;
+        const RunResult cli = ipaudit({"report", "pairs", "--top", "10000", "-d", sensor == std::string("hq") ? hq() : lab()});
+        const auto web = report_test::csv_records(page.body), own = report_test::csv_records(cli.out);
+        EXPECT_FALSE(web.empty());
+        EXPECT_EQ(std::multiset<Record>(web.begin(), web.end()), std::multiset<Record>(own.begin(), own.end())) << sensor;
+    }
+    // No sensor field: the first sensor.
+    const Page first = cgi(PAIRS_CGI, two_sensors(), std::string("from=") + kDay + "&to=" + kDay + "&format=csv&top=10000");
+    const Page hq_page = cgi(PAIRS_CGI, two_sensors(), std::string("from=") + kDay + "&to=" + kDay + "&format=csv&top=10000&sensor=hq");
+    EXPECT_EQ(first.body, hq_page.body);
+}
+
+TEST_F(SensorCgi, TheSensorStaysInFormsAndLinks) {
+    const Page page = cgi(PAIRS_CGI, two_sensors(), std::string("from=") + kDay + "&to=" + kDay + "&sensor=lab");
+    ASSERT_EQ(page.status(), 200) << page.body;
+    EXPECT_NE(page.body.find("<select name=\"sensor\"><option value=\"hq\">hq</option><option value=\"lab\" selected>lab</option></select>"),
+              std::string::npos);
+    EXPECT_NE(page.body.find("href=\"index.cgi?sensor=lab\""), std::string::npos);   // nav
+    EXPECT_NE(page.body.find("href=\"pairs.cgi?sensor=lab\""), std::string::npos);   // nav, reset
+    EXPECT_NE(page.body.find("host.cgi?ip="), std::string::npos);
+    for (std::size_t at = page.body.find("host.cgi?ip="); at != std::string::npos; at = page.body.find("host.cgi?ip=", at + 1))
+        EXPECT_NE(page.body.substr(at, page.body.find('"', at) - at).find("sensor=lab"), std::string::npos);
+    const Page search = cgi(SEARCH_CGI, two_sensors(), std::string("from=") + kDay + "&to=" + kDay + "&sensor=lab");
+    EXPECT_EQ(search.status(), 200) << search.body;
+    EXPECT_NE(search.body.find("<option value=\"lab\" selected>"), std::string::npos);
+    // One data directory: no sensor field in the form, no sensor in the links.
+    const Page single = cgi(PAIRS_CGI, "data-dir = " + hq() + "\n", std::string("from=") + kDay + "&to=" + kDay);
+    EXPECT_EQ(single.body.find("name=\"sensor\""), std::string::npos);
+    EXPECT_EQ(single.body.find("sensor="), std::string::npos);
+}
+
+TEST_F(SensorCgi, AnUnknownSensorIsABadRequestNamingTheSensors) {
+    Page page = cgi(PAIRS_CGI, two_sensors(), "sensor=%3Cscript%3E");
+    EXPECT_EQ(page.status(), 400) << page.headers;
+    EXPECT_NE(page.body.find("sensor: no sensor named &#39;&lt;script&gt;&#39; (sensors: hq, lab)"), std::string::npos) << page.body;
+    EXPECT_EQ(page.body.find("<script>"), std::string::npos);
+    page = cgi(INDEX_CGI, two_sensors(), "sensor=nope");
+    EXPECT_EQ(page.status(), 400);
+    page = cgi(SEARCH_CGI, two_sensors(), "sensor=nope");
+    EXPECT_EQ(page.status(), 400);
+    page = cgi(PAIRS_CGI, "data-dir = " + hq() + "\n", "sensor=hq");
+    EXPECT_EQ(page.status(), 400);
+    EXPECT_NE(page.body.find("one data directory"), std::string::npos) << page.body;
+}
+
 }  // namespace
 }  // namespace ipaudit::report
