@@ -129,6 +129,7 @@ struct ServerOptions {
     std::size_t top = kDefaultTop;  // servers per service at most
     std::vector<ExpectedServer> expected;
     std::optional<IpAddress> only;  // just this server's rows (the host report's findings)
+    bool clients = true;            // also each service's local clients (the summary needs none)
 };
 
 struct ServerRow {

@@ -129,7 +129,7 @@ ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& l
             if (!entry || !(entry->service || entry->risk)) continue;  // 53/udp listed, 53/tcp not, ...
             const IpAddress server = ip_column(st, 0, iv.file.path);
             const IpAddress client = ip_column(st, 1, iv.file.path);
-            if (st.column_text(9) == "L") {
+            if (options.clients && st.column_text(9) == "L") {
                 ClientAcc& c = clients[{port, proto, client}];
                 c.row.proto = proto;
                 c.row.port = port;
@@ -186,6 +186,7 @@ ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& l
                 acc.row.bytes_out += st.column_int(6);
                 acc.row.packets += st.column_int(7);
             });
+            if (!options.clients) continue;
             rollup_rows(r, "client", "servers", "service_client", watched, single_source, options.top, options.only, [&](const sqlite::Statement& ct) {
                 const int proto = static_cast<int>(ct.column_int(1));
                 const int port = static_cast<int>(ct.column_int(2));

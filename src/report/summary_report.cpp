@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "report/query_support.hpp"
 #include "report/rollup.hpp"
 
 namespace ipaudit::report {
@@ -159,14 +160,35 @@ SummaryReport summary_report(const IntervalCatalog& catalog, const PortLabels& l
     append_notes(r.notes, std::move(scanners.notes));
 
     // Every server of both periods (top 0: no cut below kMaxTop per service).
-    ServerOptions current{options.period, 0, options.expected, std::nullopt};
-    ServerOptions before{r.previous, 0, options.expected, std::nullopt};
+    ServerOptions current{options.period, 0, options.expected, std::nullopt, false};
+    ServerOptions before{r.previous, 0, options.expected, std::nullopt, false};
     ServersReport now = servers_report(catalog, labels, current);
     ServersReport then = servers_report(catalog, labels, before);
     std::set<std::tuple<IpAddress, int, int>> known;
     for (const ServerRow& s : then.servers) known.emplace(s.server, s.proto, s.port);
     for (ServerRow& s : now.servers)
         if (!known.contains({s.server, s.proto, s.port})) r.new_servers.push_back(std::move(s));
+    // A first period (nothing before it) makes every server new: the mail lists the busiest,
+    // unexpected ones first, and says how many there are.
+    const std::size_t limit = detail::effective_top(options.top);
+    if (r.new_servers.size() > limit) {
+        std::vector<std::size_t> order(r.new_servers.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+            const ServerRow& a = r.new_servers[x];
+            const ServerRow& b = r.new_servers[y];
+            if (a.expected != b.expected) return !a.expected;
+            return a.bytes_in + a.bytes_out > b.bytes_in + b.bytes_out;
+        });
+        order.resize(limit);
+        std::sort(order.begin(), order.end());  // the chosen rows in the report's order
+        std::vector<ServerRow> kept;
+        for (const std::size_t i : order) kept.push_back(std::move(r.new_servers[i]));
+        r.notes.push_back(std::to_string(r.new_servers.size()) + " servers are new since the previous period; the " +
+                          std::to_string(limit) + " with the most bytes (unexpected ones first) are listed " +
+                          "(the servers report lists them all)");
+        r.new_servers = std::move(kept);
+    }
     append_notes(r.notes, std::move(now.notes));
     append_notes(r.notes, std::move(then.notes));
     return r;

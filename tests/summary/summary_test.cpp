@@ -489,6 +489,31 @@ TEST_F(SummaryData, ServersNewSinceThePreviousWeek) {
               (std::set<std::string>{"10.1.2.15:25/tcp"}));
 }
 
+TEST_F(SummaryData, NewServersBeyondTopAreCutBusiestAndUnexpectedFirst) {
+    // The week of import A: two servers, both new. --top 1 keeps the busier one and says so.
+    const auto all = section(summary_csv({"--period", "week", "--from", "2026-10-12"}), "new_server");
+    ASSERT_EQ(all.size(), 2u);
+    const auto bytes = [](const Record& r) { return num(r, "bytes_in") + num(r, "bytes_out"); };
+    const Record& busier = bytes(all[0]) >= bytes(all[1]) ? all[0] : all[1];
+    const Record& quieter = &busier == &all[0] ? all[1] : all[0];
+    ASSERT_NE(bytes(busier), bytes(quieter));
+    const RunResult top1 = summary({"--period", "week", "--from", "2026-10-12", "--top", "1", "--format", "csv"});
+    ASSERT_EQ(top1.status, 0) << top1.err;
+    const auto kept = section(csv_records(top1.out), "new_server");
+    ASSERT_EQ(kept.size(), 1u);
+    EXPECT_EQ(kept[0], busier);
+    EXPECT_NE(top1.err.find("note: 2 servers are new since the previous period; the 1 with the most bytes"),
+              std::string::npos) << top1.err;
+    // An expected server goes after every unexpected one, however busy.
+    const std::string expected = busier.at("local_ip") + ":" + busier.at("port");
+    const RunResult top1e = summary({"--period", "week", "--from", "2026-10-12", "--top", "1", "--expected", expected,
+                                     "--format", "csv"});
+    const auto kept_e = section(csv_records(top1e.out), "new_server");
+    ASSERT_EQ(kept_e.size(), 1u);
+    EXPECT_EQ(kept_e[0].at("local_ip") + ":" + kept_e[0].at("port"), quieter.at("local_ip") + ":" + quieter.at("port"));
+    EXPECT_EQ(kept_e[0].at("flag"), "UNEXPECTED");
+}
+
 TEST_F(SummaryData, ServersNewSinceThePreviousMonth) {
     EXPECT_EQ(new_servers(summary_csv({"--period", "month", "--from", "2026-11-15"})),
               (std::set<std::string>{"10.1.2.15:25/tcp"}));
