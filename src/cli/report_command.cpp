@@ -43,7 +43,8 @@ const char* const kReportHelp = R"(    report  ipaudit report {pairs|scanners|se
                         'scanner', 'server'
               summary   a week or month: totals with shares, each day, busiest pairs, local
                         and remote hosts (top 100), services, scanners, and servers new since
-                        the previous period; sections 'period', 'total', 'day', 'pair',
+                        the previous period (at most --top: unexpected ones first, then by
+                        bytes; a note gives the count); sections 'period', 'total', 'day', 'pair',
                         'local_host', 'remote_host', 'service', 'scanner', 'new_server';
                         --format html: one self-contained HTML page for mail
 
