@@ -19,9 +19,10 @@ build=${2:-build-fuzz}
 read -r -a targets <<<"${FUZZ_TARGETS:-decoder network_list config search_form}"
 
 echo "== configure $build (clang, libFuzzer, ASan + UBSan)"
+mkdir -p "$build"
 CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DIPAUDIT_FUZZ=ON -DIPAUDIT_TESTS=ON -DIPAUDIT_BENCH=OFF >"$build.configure.log" 2>&1 ||
-  { cat "$build.configure.log"; exit 1; }
+  -DIPAUDIT_FUZZ=ON -DIPAUDIT_TESTS=ON -DIPAUDIT_BENCH=OFF >"$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log"; exit 1; }
 echo "== build fuzzers: ${targets[*]}"
 ninja -C "$build" -j"${FUZZ_JOBS:-2}" "${targets[@]/#/fuzz_}"
 
