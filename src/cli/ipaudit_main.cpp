@@ -9,6 +9,7 @@
 
 #include "cli/check_command.hpp"
 #include "cli/dump_command.hpp"
+#include "cli/option_values.hpp"
 #include "cli/prune_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/rollup_command.hpp"
@@ -73,7 +74,7 @@ int dump(const std::vector<std::string>& args) {
     try {
         po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
     } catch (const po::error& e) {
-        std::cerr << "ipaudit dump: " << e.what() << '\n';
+        std::cerr << "ipaudit dump: " << ipaudit::cli::usage_message(e, args) << '\n';
         return kExitUsage;
     }
     if (vm.count("help")) {

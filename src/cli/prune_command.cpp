@@ -511,7 +511,7 @@ int prune_command(const std::vector<std::string>& args, std::ostream& out, std::
         if (!limits.keep_intervals && !limits.keep_rollups && !limits.max_size)
             throw UsageError("nothing to do: give --keep-intervals DAYS, --keep-rollups DAYS or --max-size SIZE (see ipaudit prune --help)");
     } catch (const po::error& e) {
-        err << prefix << e.what() << " (see ipaudit prune --help)\n";
+        err << prefix << usage_message(e, args) << " (see ipaudit prune --help)\n";
         return kExitUsage;
     } catch (const UsageError& e) {
         err << prefix << e.what() << '\n';

@@ -254,7 +254,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
                 throw UsageError("--ip: " + rp::quote_input(*ip) + " is not an IPv4 or IPv6 address");
         }
     } catch (const po::error& e) {
-        err << prefix << e.what() << " (see ipaudit report --help)\n";
+        err << prefix << usage_message(e, args) << " (see ipaudit report --help)\n";
         return kExitUsage;
     } catch (const UsageError& e) {
         err << prefix << e.what() << '\n';

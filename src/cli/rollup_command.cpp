@@ -83,7 +83,7 @@ int rollup_command(const std::vector<std::string>& args, std::ostream& out, std:
     try {
         po::store(po::command_line_parser(args).options(desc).run(), vm);
     } catch (const po::error& e) {
-        err << "ipaudit rollup: " << e.what() << '\n';
+        err << "ipaudit rollup: " << usage_message(e, args) << '\n';
         return kExitUsage;
     }
     if (vm.count("help")) {

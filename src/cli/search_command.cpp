@@ -122,7 +122,7 @@ int search_command(const std::vector<std::string>& args, std::ostream& out, std:
         }
         p = parse_options(vm, now_us);
     } catch (const po::error& e) {
-        err << "ipaudit search: " << e.what() << " (see ipaudit search --help)\n";
+        err << "ipaudit search: " << usage_message(e, args) << " (see ipaudit search --help)\n";
         return kExitUsage;
     } catch (const UsageError& e) {
         err << "ipaudit search: " << e.what() << '\n';

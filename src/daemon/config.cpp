@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -120,6 +121,22 @@ void add_items(NetworkList& list, const std::string& value) {
         if (end == std::string::npos) break;
         pos = end + 1;
     }
+}
+
+// The message of a Boost.Program_options error about `text` (one config line, or the command
+// line). Boost fills the option name and the value into its message template and repeats each
+// replacement until the placeholder is gone, so a name or value that itself holds one
+// ("snaplen = %value%") makes what() loop forever. Text with a '%' therefore gets a message
+// that names the option without quoting it.
+std::string po_message(const po::error& e, bool text_has_percent) {
+    if (!text_has_percent) return e.what();
+    if (const auto* named = dynamic_cast<const po::error_with_option_name*>(&e))
+        return "option '" + named->get_option_name() + "': unknown option or invalid value";
+    return "unknown option or invalid value";
+}
+
+bool any_percent(const std::vector<std::string>& args) {
+    return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.find('%') != std::string::npos; });
 }
 
 template <typename T>
@@ -262,7 +279,7 @@ po::parsed_options parse_config_text(const std::string& text, const std::string&
                 all.options.push_back(opt);
             }
         } catch (const po::error& e) {
-            throw ConfigError(where + e.what());
+            throw ConfigError(where + po_message(e, line.find('%') != std::string::npos));
         } catch (const NetworkSpecError& e) {
             throw ConfigError(where + e.what());
         } catch (const ConfigError& e) {
@@ -341,7 +358,7 @@ Config parse_config(const std::vector<std::string>& base_args, const std::string
     try {
         po::store(po::command_line_parser(base_args).options(desc).run(), vm);
     } catch (const po::error& e) {
-        throw ConfigError(e.what());
+        throw ConfigError(po_message(e, any_percent(base_args)));
     }
     const auto from_command_line = given(vm);
     Origins origins;
@@ -356,7 +373,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv, const st
         po::positional_options_description none;
         po::store(po::command_line_parser(argc, argv).options(desc).positional(none).run(), vm);
     } catch (const po::error& e) {
-        throw ConfigError(std::string(e.what()) + " (see ipauditd --help)");
+        const bool percent = std::any_of(argv, argv + argc, [](const char* a) { return std::strchr(a, '%') != nullptr; });
+        throw ConfigError(po_message(e, percent) + " (see ipauditd --help)");
     }
     ParsedCommandLine out;
     if (vm.count("help")) {

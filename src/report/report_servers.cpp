@@ -220,8 +220,10 @@ ServersReport servers_report(const IntervalCatalog& catalog, const PortLabels& l
     for (auto& [key, acc] : servers) {
         if (acc.row.label.empty() && acc.row.port == 0) continue;  // a rollup row of a port not watched now
         acc.row.clients = static_cast<std::int64_t>(acc.clients.size());
+        // (a named reference: clang before 16 cannot capture a structured binding in a lambda)
+        const ServerRow& row = acc.row;
         acc.row.expected = std::any_of(options.expected.begin(), options.expected.end(), [&](const ExpectedServer& e) {
-            return e.ip == acc.row.server && e.port == acc.row.port;
+            return e.ip == row.server && e.port == row.port;
         });
         by_service[{acc.row.port, acc.row.proto}].push_back(acc.row);
     }

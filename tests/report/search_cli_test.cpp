@@ -77,7 +77,9 @@ TEST_F(CliTz, UsageErrorsExit2) {
     for (const std::vector<std::string>& args :
          {std::vector<std::string>{"--colour", "red"}, {"--ip", "10.1.2.3", "--ip", "10.1.2.4"}, {"stray"}, {"--ip"},
           {"--min-bytes", "2k", "--max-bytes", "1k"}, {"--from", "2026-11-02 10:00", "--to", "2026-11-02 10:00"},
-          {"--from", "2026-11-03", "--to", "2026-11-02"}}) {
+          {"--from", "2026-11-03", "--to", "2026-11-02"},
+          // Boost placeholders in a bad option used to make its error message loop forever.
+          {"--x%canonical_option%"}, {"--ip%original_token%=1"}, {"--%prefix%%option%"}}) {
         const RunResult r = search(args);
         EXPECT_EQ(r.status, 2) << ::testing::PrintToString(args) << r.err;
         EXPECT_EQ(count_lines(r.err), 1u) << r.err;

@@ -164,6 +164,38 @@ TEST(Config, FileErrorsStartWithNameAndLine) {
     }
 }
 
+// Boost.Program_options fills names and values into "%value%"-style placeholders until none is
+// left: such text in a bad line or argument used to make the error message loop forever (found
+// by tests/fuzz/fuzz_config; the input is in tests/fuzz/regressions/config/).
+TEST(Config, PlaceholderTextInABadLineIsAnErrorNotAHang) {
+    struct Case {
+        std::string text;
+        std::string mentions;
+    };
+    const std::vector<Case> cases = {
+        {"snaplen = x%value%\n", "snaplen"},
+        {"interval = 5%value%\n", "interval"},
+        {"no-promisc = %value%\n", "no-promisc"},
+        {"x%canonical_option% = 1\n", "x%canonical_option%"},
+        {"sensor = s\n%option%%prefix%%original_token% = 1\n", "test.conf:2: "},
+    };
+    for (const Case& c : cases) {
+        const std::string e = error_of(c.text);
+        EXPECT_TRUE(starts_with(e, "test.conf:")) << "'" << c.text << "' gave: " << e;
+        EXPECT_NE(e.find(c.mentions), std::string::npos) << "'" << c.text << "' gave: " << e;
+    }
+    // A value with '%' that is valid is still taken as written.
+    EXPECT_EQ(parse("sensor = 100%value%\n").sensor, "100%value%");
+    EXPECT_NE(error_of("", {"--snaplen=%value%"}).find("snaplen"), std::string::npos);
+    const char* argv[] = {"ipauditd", "--snaplen", "1%value%"};
+    try {
+        (void)parse_command_line(3, argv);
+        ADD_FAILURE();
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("snaplen"), std::string::npos) << e.what();
+    }
+}
+
 TEST(Config, IntervalMustDivideADay) {
     for (const char* bad : {"interval = 7000\n", "interval = 59\n", "interval = 86401\n", "interval = 0\n", "interval = -1800\n",
                             "interval = 172800\n"})
