@@ -23,3 +23,6 @@ scripts/build.sh build-asan -DIPAUDIT_SANITIZE=ON -DIPAUDIT_BENCH=OFF
 echo "== tests under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j2 -LE 'live|packaging'
+
+echo "== fuzzing (clang + libFuzzer, 30 s per target; a crash is kept in tests/fuzz/regressions/)"
+scripts/fuzz.sh 30

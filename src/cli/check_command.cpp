@@ -244,7 +244,7 @@ int check_command(const std::vector<std::string>& args, std::ostream& out, std::
         const po::positional_options_description none;
         po::store(po::command_line_parser(args).options(desc).positional(none).run(), vm);
     } catch (const po::error& e) {
-        err << "ipaudit check: " << e.what() << " (see ipaudit check --help)\n";
+        err << "ipaudit check: " << usage_message(e, args) << " (see ipaudit check --help)\n";
         return kExitUsage;
     }
     if (vm.count("help")) {
