@@ -208,6 +208,29 @@ cgi pairs.cgi "from=$first_day" > /tmp/cgi-pairs.out 2> /tmp/cgi-pairs.err || fa
 grep -q '10\.' /tmp/cgi-pairs.out || fail "pairs.cgi: no local host in the page"
 echo "    index.cgi $(wc -c < /tmp/cgi-index.out) bytes, pairs.cgi $(wc -c < /tmp/cgi-pairs.out) bytes"
 
+echo "== the sysvinit script (ipauditd --daemon --pidfile, root dropping to ipaudit)"
+# Passive capture on lo for a few seconds; the configuration is restored afterwards.
+cp /etc/ipaudit/ipaudit.conf /tmp/ipaudit.conf.orig
+printf '\ninterface = lo\n' >> /etc/ipaudit/ipaudit.conf
+check "init.d start" /etc/init.d/ipauditd start
+pid=$(cat /run/ipauditd.pid 2>/dev/null)
+if [[ -n $pid && -d /proc/$pid ]]; then
+  uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
+  [[ $uid == "$(id -u ipaudit)" ]] || fail "the daemon runs as uid $uid, not ipaudit"
+  grep -q '^CapEff:[[:space:]]*0*$' "/proc/$pid/status" || fail "the daemon kept capabilities: $(grep ^CapEff "/proc/$pid/status")"
+  check "init.d status" /etc/init.d/ipauditd status
+  check "init.d reload (SIGHUP)" /etc/init.d/ipauditd reload
+  check "init.d stop" /etc/init.d/ipauditd stop
+  for _ in 1 2 3 4 5 6 7 8 9 10; do [[ -d /proc/$pid ]] || break; sleep 0.5; done
+  [[ ! -d /proc/$pid ]] || fail "ipauditd still runs after init.d stop"
+  [[ ! -e /run/ipauditd.pid ]] || fail "init.d stop left /run/ipauditd.pid"
+  if /etc/init.d/ipauditd status > /dev/null 2>&1; then fail "init.d status says running after stop"; fi
+else
+  fail "init.d start: no running ipauditd behind /run/ipauditd.pid ($pid)"
+fi
+cp /tmp/ipaudit.conf.orig /etc/ipaudit/ipaudit.conf
+files=$(find /var/lib/ipaudit/intervals -name '*.db' | wc -l)  # stop wrote the interval in progress
+
 echo "== reinstall keeps an edited configuration and the data"
 echo "# edited by the administrator" >> /etc/ipaudit/ipaudit.conf
 check "dpkg -i (reinstall)" dpkg -i "$deb"
