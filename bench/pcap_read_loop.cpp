@@ -17,15 +17,17 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::uint64_t packets = 0;
+    std::uint64_t bytes = 0;     // wire lengths: the reference total for ipauditd's wire_bytes
     std::uint64_t checksum = 0;  // keeps the compiler from skipping the reads
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
     while (pcap_next_ex(p, &header, &data) == 1) {
         ++packets;
-        checksum += header->len + (header->caplen > 0 ? data[header->caplen - 1] : 0);
+        bytes += header->len;
+        checksum += header->caplen > 0 ? data[header->caplen - 1] : 0;
     }
     pcap_close(p);
-    std::printf("%llu packets (checksum %llu)\n", static_cast<unsigned long long>(packets),
-                static_cast<unsigned long long>(checksum));
+    std::printf("%llu packets %llu bytes (checksum %llu)\n", static_cast<unsigned long long>(packets),
+                static_cast<unsigned long long>(bytes), static_cast<unsigned long long>(checksum));
     return 0;
 }
