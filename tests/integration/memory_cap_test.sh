@@ -27,7 +27,7 @@ fail=0
 grep -q "session memory (--max-memory) was full" "$work/log" || { echo "FAIL: the overflow was not logged:"; cat "$work/log"; fail=1; }
 
 # Peak RSS under the flood stays bounded, whatever the flood's size: the session tables within
-# --max-memory, plus SQLite's fixed page caches (interval writer 4 MiB, rollup builder 64 MiB),
+# --max-memory, plus SQLite's fixed page caches (interval writer 4 MiB, rollups at most 64 MiB),
 # above an import of a tiny capture. Sanitizer builds carry shadow memory: not measured there.
 # (grep without -q: with pipefail, -q's early exit would fail the pipeline through SIGPIPE.)
 if ldd "$bin/src/daemon/ipauditd" | grep libasan > /dev/null; then
