@@ -27,15 +27,6 @@ import time
 import livelib as L
 from livelib import B_V4, check
 
-WRAPPER = r'''
-set -u
-data=$1; out=$2; shift 2
-mount -t tmpfs -o size=3m,mode=0755 ipaudit-live-full "$data" || exit 97
-"$@"
-rc=$?
-cp -a "$data/." "$out/" || exit 98
-exit $rc
-'''
 
 # FLOWS distinct UDP flows (SOCKETS source ports x PORTS destination ports) at PPS, then exit.
 SENDER = r'''
@@ -74,7 +65,7 @@ def main():
     argv = [ipauditd, "-i", pair.if_a, "-d", data, "-l", L.LOCAL_A, "--interval", "86400", "--retry-interval", "1",
             "--max-memory", "16M", "--no-rollups", "--pidfile", pidfile, "--foreground"]
     daemon = L.Daemon(pair, pair.a, argv, os.path.join(work, "ipauditd.log"),
-                      wrapper=["unshare", "-m", "--propagation", "private", "sh", "-c", WRAPPER, "sh", data, out])
+                      wrapper=L.tmpfs_wrapper("3m", data, out))
     L.wait_for(lambda: L.read(pidfile).strip().isdigit(), 5, "the daemon's pid file")
     pid = daemon.pid = int(L.read(pidfile).strip())
     inside = f"/proc/{pid}/root{data}"

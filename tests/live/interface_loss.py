@@ -47,6 +47,17 @@ def main():
         pair.traffic(pair.a, "udp-oneway", B_V4, port, 60, n)
         time.sleep(0.4)  # past the capture timeout: the packets are accounted
 
+    def run_until_exit(options, log_name, port, n):
+        """Starts ipauditd with `options`, sends n datagrams to `port`, deletes the link; returns the
+        daemon and its exit status (None if it did not exit within 10 s)."""
+        daemon = L.Daemon(pair, pair.a, base + options, os.path.join(work, log_name))
+        send(port, n)
+        lose_link()
+        try:
+            return daemon, daemon.proc.wait(timeout=10)
+        except Exception:
+            return daemon, None
+
     def lose_link():
         L.sh("ip", "-n", pair.a, "link", "del", pair.if_a)
 
@@ -101,13 +112,7 @@ def main():
 
     # 2. exit
     data2 = os.path.join(work, "data-exit")
-    daemon = L.Daemon(pair, pair.a, base + ["-d", data2, "--on-interface-loss=exit"], os.path.join(work, "exit.log"))
-    send(7003, 15)
-    lose_link()
-    try:
-        rc = daemon.proc.wait(timeout=10)
-    except Exception:
-        rc = None
+    daemon, rc = run_until_exit(["-d", data2, "--on-interface-loss=exit"], "exit.log", 7003, 15)
     check(rc == 1, f"--on-interface-loss=exit: exit status 1 ({rc})")
     files = L.interval_files(data2)
     dumps = [L.dump(ipaudit, f) for f in files]
@@ -123,13 +128,7 @@ def main():
         L.log("no user 'nobody': part 3 skipped")
         return
     data3 = os.path.join(work, "data-nobody")
-    daemon = L.Daemon(pair, pair.a, base + ["-d", data3, "--user", "nobody"], os.path.join(work, "nobody.log"))
-    send(7004, 10)
-    lose_link()
-    try:
-        rc = daemon.proc.wait(timeout=10)
-    except Exception:
-        rc = None
+    daemon, rc = run_until_exit(["-d", data3, "--user", "nobody"], "nobody.log", 7004, 10)
     check(rc == 1, f"--user nobody: exit status 1 when the interface cannot be reopened ({rc})")
     lines = [line for line in daemon.log().splitlines() if "without capture privileges" in line]
     check(len(lines) == 1 and pair.if_a in lines[0] and "service manager" in lines[0],

@@ -271,6 +271,16 @@ def wait_for(pred, timeout, what, interval=0.05):
     raise RuntimeError(f"timed out after {timeout} s waiting for {what}")
 
 
+def tmpfs_wrapper(size, data, out):
+    """A command prefix that runs a program with a private tmpfs of `size` (e.g. "3m") mounted on
+    `data`, in its own mount namespace (gone with the process, even if the test dies), and copies
+    the files out to `out` when the program exits, keeping its exit status."""
+    script = ("set -u\ndata=$1; out=$2; shift 2\n"
+              f"mount -t tmpfs -o size={size},mode=0755 ipaudit-live \"$data\" || exit 97\n"
+              "\"$@\"\nrc=$?\ncp -a \"$data/.\" \"$out/\" || exit 98\nexit $rc\n")
+    return ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", data, out]
+
+
 def interval_files(data_dir):
     """Finished interval files (temp files start with '.'), sorted by name (= time)."""
     out = []
