@@ -272,13 +272,9 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
         err << prefix << e.what() << '\n';
         return kExitFailure;
     }
-    for (const rp::Sensor& sensor : sources.sensors) {
-        std::error_code ec;
-        if (!std::filesystem::is_directory(sensor.data_dir, ec)) {
-            err << prefix << (sensor.name.empty() ? "" : "sensor " + sensor.name + ": ") << "data directory "
-                << sensor.data_dir.string() << ": " << (ec ? ec.message() : std::string("no such directory")) << '\n';
-            return kExitFailure;
-        }
+    if (const std::string missing = missing_data_dir(sources); !missing.empty()) {
+        err << prefix << missing << '\n';
+        return kExitFailure;
     }
     if (name == "summary")
         return summary_output(rp::IntervalCatalog(sources.sensors.front().data_dir), labels,

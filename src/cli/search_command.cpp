@@ -131,13 +131,11 @@ int search_command(const std::vector<std::string>& args, std::ostream& out, std:
 
     std::vector<rp::IntervalCatalog> catalogs;
     rp::SearchContext context{p.filter.period, std::nullopt, p.sources.labelled};
+    if (const std::string missing = missing_data_dir(p.sources); !missing.empty()) {
+        err << "ipaudit search: " << missing << '\n';
+        return kExitFailure;
+    }
     for (const rp::Sensor& sensor : p.sources.sensors) {
-        std::error_code ec;
-        if (!std::filesystem::is_directory(sensor.data_dir, ec)) {
-            err << "ipaudit search: " << (sensor.name.empty() ? "" : "sensor " + sensor.name + ": ") << "data directory "
-                << sensor.data_dir.string() << ": " << (ec ? ec.message() : std::string("no such directory")) << '\n';
-            return kExitFailure;
-        }
         catalogs.emplace_back(sensor.data_dir);
         if (const auto span = catalogs.back().data_span()) {  // the union of the sensors' spans
             if (!context.data) context.data = span;

@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "cli/option_values.hpp"
@@ -57,6 +58,18 @@ struct DataSources {
         }
     }
     return d;
+}
+
+// "" when every sensor's data directory is a directory; else what is wrong with the first that
+// is not ("sensor hq: data directory /x: no such directory").
+[[nodiscard]] inline std::string missing_data_dir(const DataSources& d) {
+    for (const report::Sensor& sensor : d.sensors) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(sensor.data_dir, ec))
+            return (sensor.name.empty() ? "" : "sensor " + sensor.name + ": ") + "data directory " +
+                   sensor.data_dir.string() + ": " + (ec ? ec.message() : std::string("no such directory"));
+    }
+    return {};
 }
 
 }  // namespace ipaudit::cli
